@@ -1,0 +1,93 @@
+//! Configuration from the environment; every variable is listed in the README.
+
+use std::path::{Path, PathBuf};
+
+use crate::secrets;
+
+#[derive(Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub data_dir: PathBuf,
+    pub jwt_secret: Vec<u8>,
+    /// Lets outbound HTTP reach loopback and private networks (tests, on-premise bridges).
+    pub allow_private_urls: bool,
+    /// The public base URL used in links handed out (invitation links, webhook URLs).
+    pub public_url: Option<String>,
+    /// Connections in the database pool.
+    pub db_pool_size: u32,
+    /// Take the client address from `X-Forwarded-For`/`Forwarded` (behind a reverse proxy).
+    pub trust_proxy: bool,
+    /// How often an idle event stream gets a keep-alive comment.
+    pub sse_heartbeat: std::time::Duration,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print the secret or a URL that may carry a password.
+        f.debug_struct("Config")
+            .field("data_dir", &self.data_dir)
+            .field("allow_private_urls", &self.allow_private_urls)
+            .field("public_url", &self.public_url)
+            .finish_non_exhaustive()
+    }
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn flag(name: &str) -> bool {
+    matches!(env(name).as_deref(), Some("1" | "true" | "yes" | "on"))
+}
+
+impl Config {
+    /// Reads the environment; creates the data dir and, if needed, the JWT secret file in it.
+    pub fn from_env() -> std::io::Result<Config> {
+        let data_dir = PathBuf::from(env("ISM_DATA_DIR").unwrap_or_else(|| "./data".into()));
+        std::fs::create_dir_all(&data_dir)?;
+        let database_url = env("DATABASE_URL")
+            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("ismessenger.db").display()));
+        let jwt_secret = match env("ISM_JWT_SECRET") {
+            Some(s) => s.into_bytes(),
+            None => load_or_create_secret(&data_dir.join("jwt_secret"))?,
+        };
+        let db_pool_size = env("ISM_DB_POOL_SIZE")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(10);
+        Ok(Config {
+            database_url,
+            data_dir,
+            jwt_secret,
+            allow_private_urls: flag("ISM_ALLOW_PRIVATE_URLS"),
+            public_url: env("ISM_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_string()),
+            db_pool_size,
+            trust_proxy: flag("ISM_TRUST_PROXY"),
+            sse_heartbeat: std::time::Duration::from_secs(
+                env("ISM_SSE_HEARTBEAT_SECONDS")
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(15)
+                    .max(1),
+            ),
+        })
+    }
+}
+
+/// A random secret kept in a file readable only by its owner, so restarts keep sessions valid.
+fn load_or_create_secret(path: &Path) -> std::io::Result<Vec<u8>> {
+    if let Ok(existing) = std::fs::read_to_string(path) {
+        if existing.trim().len() >= 32 {
+            return Ok(existing.trim().as_bytes().to_vec());
+        }
+    }
+    let secret = secrets::random_token(48);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    use std::io::Write;
+    options.open(path)?.write_all(secret.as_bytes())?;
+    Ok(secret.into_bytes())
+}

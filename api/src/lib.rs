@@ -1,0 +1,19 @@
+//! The IS-Messenger server: HTTP routes, authentication, OpenAPI, realtime events and the
+//! background job worker, over the `storage` and `domain` crates.
+
+pub mod app;
+pub mod auth;
+pub mod config;
+pub mod error;
+pub mod extract;
+pub mod idempotency;
+pub mod metrics;
+pub mod outbound;
+pub mod realtime;
+pub mod routes;
+pub mod secrets;
+pub mod state;
+pub mod worker;
+
+pub use app::{openapi, start};
+pub use config::Config;

@@ -1,0 +1,54 @@
+//! HTTP routes, one module per resource; `configure` mounts them all for the app and the spec.
+
+pub mod api_tokens;
+pub mod auth;
+pub mod events;
+pub mod invitations;
+pub mod me;
+pub mod ops;
+pub mod rules;
+pub mod teams;
+pub mod users;
+pub mod views;
+pub mod workspace;
+
+use utoipa_actix_web::scope;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// Every documented route.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(ops::healthz)
+        .service(ops::readyz)
+        .service(ops::metrics)
+        .service(
+            scope("/api/v1")
+                .service(auth::signup)
+                .service(auth::login)
+                .service(auth::refresh)
+                .service(auth::logout)
+                .service(auth::switch_workspace)
+                .service(me::get_me)
+                .service(me::set_status)
+                .service(workspace::get_workspace)
+                .service(workspace::update_workspace)
+                .service(users::list_users)
+                .service(users::get_user)
+                .service(users::update_user)
+                .service(users::remove_user)
+                .service(invitations::create_invitation)
+                .service(invitations::list_invitations)
+                .service(invitations::revoke_invitation)
+                .service(invitations::preview_invitation)
+                .service(invitations::accept_invitation)
+                .service(teams::list_teams)
+                .service(teams::get_team)
+                .service(teams::create_team)
+                .service(teams::update_team)
+                .service(teams::delete_team)
+                .service(api_tokens::list_api_tokens)
+                .service(api_tokens::create_api_token)
+                .service(api_tokens::revoke_api_token)
+                .service(events::create_ticket)
+                .service(events::stream),
+        );
+}

@@ -1,0 +1,26 @@
+//! The domain's input rules as `validator` functions, so request bodies report them with
+//! every other field error at once.
+
+use std::borrow::Cow;
+
+use validator::ValidationError;
+
+fn refuse(message: impl Into<Cow<'static, str>>) -> ValidationError {
+    ValidationError::new("invalid").with_message(message.into())
+}
+
+pub fn name(v: &str) -> Result<(), ValidationError> {
+    domain::account::normalize_name(v)
+        .map(|_| ())
+        .map_err(refuse)
+}
+
+pub fn email(v: &str) -> Result<(), ValidationError> {
+    domain::account::normalize_email(v)
+        .map(|_| ())
+        .map_err(refuse)
+}
+
+pub fn password(v: &str) -> Result<(), ValidationError> {
+    domain::account::check_password(v).map_err(refuse)
+}

@@ -1,0 +1,41 @@
+//! What every handler shares: the pool, the JWT keys, configuration, realtime hub and metrics.
+
+use std::sync::Arc;
+
+use actix_web::web;
+use storage::{DbConn, Pool, StorageError};
+
+use crate::auth::Jwt;
+use crate::config::Config;
+use crate::error::{ApiError, ApiResult};
+use crate::metrics::Metrics;
+use crate::realtime::Hub;
+
+pub struct AppState {
+    pub pool: Pool,
+    pub jwt: Jwt,
+    pub config: Config,
+    pub hub: Arc<Hub>,
+    pub metrics: Arc<Metrics>,
+}
+
+impl AppState {
+    /// Runs blocking database work on the thread pool with a pooled connection.
+    pub async fn db<T, F>(&self, f: F) -> ApiResult<T>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, StorageError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        let hub = self.hub.clone();
+        let result = web::block(move || {
+            let mut conn = pool.get()?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(ApiError::from)?;
+        // Something may have been appended to the outbox: let this node's tailer look now.
+        hub.poke();
+        result.map_err(ApiError::from)
+    }
+}

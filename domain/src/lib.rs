@@ -1,0 +1,11 @@
+//! IS-Messenger's business rules as pure functions: no IO, no clock, no framework.
+//! Time comes in as a parameter; storage and HTTP live in the crates above.
+
+pub mod access;
+pub mod account;
+pub mod jobs;
+pub mod net;
+pub mod validation;
+pub mod workspace;
+
+pub use validation::{FieldError, Invalid};

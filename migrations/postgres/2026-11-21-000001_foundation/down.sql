@@ -1,0 +1,12 @@
+DROP TABLE auth_failures;
+DROP TABLE idempotency_keys;
+DROP TABLE jobs;
+DROP TABLE event_tickets;
+DROP TABLE events;
+DROP TABLE api_tokens;
+DROP TABLE invitations;
+DROP TABLE refresh_tokens;
+DROP TABLE memberships;
+DROP TABLE teams;
+DROP TABLE users;
+DROP TABLE workspaces;

@@ -1,0 +1,185 @@
+//! One connection type over SQLite and PostgreSQL, the pool, migrations and write transactions.
+
+use std::time::Duration;
+
+pub use diesel::connection::SimpleConnection;
+use diesel::connection::{AnsiTransactionManager, TransactionManager};
+use diesel::pg::PgConnection;
+use diesel::r2d2::{self, ManageConnection, PooledConnection};
+use diesel::sqlite::SqliteConnection;
+use diesel::{Connection, ConnectionError};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::StorageError;
+
+/// A connection to whichever backend `DATABASE_URL` names; queries are written once for both.
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Pg(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+pub type Pool = r2d2::Pool<Manager>;
+pub type PooledConn = PooledConnection<Manager>;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
+const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
+
+/// SQLite waits this long for the single writer before giving up with "database is locked".
+const SQLITE_BUSY_TIMEOUT_MS: u32 = 10_000;
+
+/// Where the data lives, parsed from `DATABASE_URL`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DbUrl {
+    Postgres(String),
+    Sqlite(String),
+}
+
+impl DbUrl {
+    /// `postgres://…`/`postgresql://…`, or `sqlite://PATH`, `sqlite:PATH` or a bare path.
+    pub fn parse(url: &str) -> DbUrl {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            DbUrl::Postgres(url.to_string())
+        } else if let Some(path) = url.strip_prefix("sqlite://") {
+            DbUrl::Sqlite(path.to_string())
+        } else if let Some(path) = url.strip_prefix("sqlite:") {
+            DbUrl::Sqlite(path.to_string())
+        } else {
+            DbUrl::Sqlite(url.to_string())
+        }
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        matches!(self, DbUrl::Sqlite(_))
+    }
+}
+
+/// Opens connections for the pool; SQLite gets its pragmas on every new connection.
+#[derive(Debug)]
+pub struct Manager {
+    url: DbUrl,
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConn;
+    type Error = ConnectionError;
+
+    fn connect(&self) -> Result<DbConn, ConnectionError> {
+        match &self.url {
+            DbUrl::Postgres(url) => PgConnection::establish(url).map(DbConn::Pg),
+            DbUrl::Sqlite(path) => {
+                let mut conn = SqliteConnection::establish(path)?;
+                conn.batch_execute(&format!(
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS};"
+                ))
+                .map_err(ConnectionError::CouldntSetupConfiguration)?;
+                Ok(DbConn::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), ConnectionError> {
+        conn.batch_execute("SELECT 1")
+            .map_err(ConnectionError::CouldntSetupConfiguration)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConn) -> bool {
+        false
+    }
+}
+
+/// Builds the pool. The SQLite file's folder is created if missing.
+pub fn connect(url: &str, max_size: u32) -> Result<Pool, StorageError> {
+    let url = DbUrl::parse(url);
+    if let DbUrl::Sqlite(path) = &url {
+        if let Some(dir) = std::path::Path::new(path).parent() {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| StorageError::Setup(format!("{}: {e}", dir.display())))?;
+            }
+        }
+    }
+    r2d2::Pool::builder()
+        .max_size(max_size)
+        .connection_timeout(Duration::from_secs(10))
+        .build(Manager { url })
+        .map_err(|e| StorageError::Setup(e.to_string()))
+}
+
+/// Runs every pending migration of the connection's backend; returns how many ran.
+pub fn migrate(conn: &mut DbConn) -> Result<usize, StorageError> {
+    let applied = match conn {
+        DbConn::Pg(c) => c.run_pending_migrations(PG_MIGRATIONS).map(|v| v.len()),
+        DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+    };
+    applied.map_err(|e| StorageError::Setup(format!("migration failed: {e}")))
+}
+
+/// Runs `f` in a transaction that writes. On SQLite it starts with `BEGIN IMMEDIATE`, so a
+/// transaction that reads before it writes waits for the writer lock up front instead of
+/// failing with SQLITE_BUSY when another connection committed in between. Nested calls
+/// become savepoints.
+pub fn write_tx<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        DbConn::Sqlite(c) => {
+            let nested = <AnsiTransactionManager as TransactionManager<SqliteConnection>>::transaction_manager_status_mut(c)
+                .transaction_depth()?
+                .is_some();
+            if nested {
+                // Already holding the write lock: a savepoint is enough.
+                AnsiTransactionManager::begin_transaction(c)?
+            } else {
+                AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
+            }
+        }
+        DbConn::Pg(c) => AnsiTransactionManager::begin_transaction(c)?,
+    }
+    match f(conn) {
+        Ok(value) => {
+            <DbConn as Connection>::TransactionManager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(e) => {
+            <DbConn as Connection>::TransactionManager::rollback_transaction(conn)?;
+            Err(e)
+        }
+    }
+}
+
+impl DbConn {
+    pub fn is_sqlite(&self) -> bool {
+        matches!(self, DbConn::Sqlite(_))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_pick_the_backend() {
+        assert_eq!(
+            DbUrl::parse("postgres://u@h/db"),
+            DbUrl::Postgres("postgres://u@h/db".into())
+        );
+        assert_eq!(
+            DbUrl::parse("postgresql://h/db"),
+            DbUrl::Postgres("postgresql://h/db".into())
+        );
+        assert_eq!(
+            DbUrl::parse("sqlite://data/x.db"),
+            DbUrl::Sqlite("data/x.db".into())
+        );
+        assert_eq!(
+            DbUrl::parse("sqlite:///abs/x.db"),
+            DbUrl::Sqlite("/abs/x.db".into())
+        );
+        assert_eq!(DbUrl::parse("sqlite:x.db"), DbUrl::Sqlite("x.db".into()));
+        assert_eq!(DbUrl::parse("./x.db"), DbUrl::Sqlite("./x.db".into()));
+    }
+}

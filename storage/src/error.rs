@@ -1,0 +1,42 @@
+//! What can go wrong below the API, in terms the API can answer.
+
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    /// Missing, or owned by another workspace: the two are never told apart.
+    #[error("not found")]
+    NotFound,
+    /// The change clashes with the current state (a duplicate name, an accepted invitation…).
+    #[error("{0}")]
+    Conflict(String),
+    /// A rule checked inside the transaction refused the change.
+    #[error("{0}")]
+    Forbidden(String),
+    #[error(transparent)]
+    Invalid(#[from] domain::Invalid),
+    #[error("database error: {0}")]
+    Db(DieselError),
+    #[error("database setup: {0}")]
+    Setup(String),
+}
+
+impl From<DieselError> for StorageError {
+    fn from(e: DieselError) -> Self {
+        match e {
+            DieselError::NotFound => StorageError::NotFound,
+            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                StorageError::Conflict("already exists".into())
+            }
+            other => StorageError::Db(other),
+        }
+    }
+}
+
+impl From<diesel::r2d2::PoolError> for StorageError {
+    fn from(e: diesel::r2d2::PoolError) -> Self {
+        StorageError::Setup(format!("no database connection: {e}"))
+    }
+}
+
+pub type StorageResult<T> = Result<T, StorageError>;

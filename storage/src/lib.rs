@@ -1,0 +1,48 @@
+//! IS-Messenger persistence: one diesel code path over SQLite and PostgreSQL, the event
+//! outbox, the durable job queue, and the queries the API needs. Speaks domain types.
+
+pub mod accounts;
+pub mod api_tokens;
+pub mod db;
+pub mod error;
+pub mod idempotency;
+pub mod invitations;
+pub mod jobs;
+pub mod outbox;
+pub mod schema;
+pub mod sessions;
+pub mod teams;
+
+pub use db::{connect, migrate, write_tx, DbConn, DbUrl, Pool, PooledConn};
+pub use error::{StorageError, StorageResult};
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+
+/// Columns hold UTC as a naive timestamp on both backends.
+pub fn naive(t: DateTime<Utc>) -> NaiveDateTime {
+    t.naive_utc()
+}
+
+pub fn utc(t: NaiveDateTime) -> DateTime<Utc> {
+    t.and_utc()
+}
+
+/// A page of rows in id order and the id to continue after, if there is more.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_after: Option<i64>,
+}
+
+impl<T> Page<T> {
+    /// Builds a page from `limit + 1` fetched rows: the extra row only says there is more.
+    pub fn from_rows(mut rows: Vec<T>, limit: i64, id_of: impl Fn(&T) -> i64) -> Self {
+        let more = rows.len() as i64 > limit;
+        rows.truncate(limit.max(0) as usize);
+        let next_after = if more { rows.last().map(&id_of) } else { None };
+        Page {
+            items: rows,
+            next_after,
+        }
+    }
+}

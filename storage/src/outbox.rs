@@ -1,0 +1,91 @@
+//! The event outbox: every change anyone outside its transaction may care about is appended
+//! here in that same transaction; SSE, webhooks and workflows read it by increasing id.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::schema::events;
+use crate::{DbConn, StorageResult};
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = events)]
+pub struct Event {
+    pub id: i64,
+    pub workspace_id: i64,
+    pub event_type: String,
+    pub subject_type: String,
+    pub subject_id: Option<i64>,
+    pub payload: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = events)]
+struct NewEvent<'a> {
+    workspace_id: i64,
+    event_type: &'a str,
+    subject_type: &'a str,
+    subject_id: Option<i64>,
+    payload: String,
+    created_at: NaiveDateTime,
+}
+
+/// Appends one event; call it inside the transaction that makes the change.
+pub fn append(
+    conn: &mut DbConn,
+    workspace_id: i64,
+    event_type: &str,
+    subject: (&str, Option<i64>),
+    payload: &impl Serialize,
+    now: NaiveDateTime,
+) -> StorageResult<()> {
+    let payload = serde_json::to_string(payload).unwrap_or_else(|_| "null".into());
+    diesel::insert_into(events::table)
+        .values(NewEvent {
+            workspace_id,
+            event_type,
+            subject_type: subject.0,
+            subject_id: subject.1,
+            payload,
+            created_at: now,
+        })
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Events of every workspace after `after_id`, oldest first: what a node's tailer reads.
+pub fn after(conn: &mut DbConn, after_id: i64, limit: i64) -> StorageResult<Vec<Event>> {
+    Ok(events::table
+        .filter(events::id.gt(after_id))
+        .order(events::id.asc())
+        .limit(limit)
+        .select(Event::as_select())
+        .load(conn)?)
+}
+
+/// One workspace's events in `(after_id, up_to]`, oldest first: what a resuming client missed.
+pub fn range_for_workspace(
+    conn: &mut DbConn,
+    workspace_id: i64,
+    after_id: i64,
+    up_to: i64,
+    limit: i64,
+) -> StorageResult<Vec<Event>> {
+    Ok(events::table
+        .filter(events::workspace_id.eq(workspace_id))
+        .filter(events::id.gt(after_id))
+        .filter(events::id.le(up_to))
+        .order(events::id.asc())
+        .limit(limit)
+        .select(Event::as_select())
+        .load(conn)?)
+}
+
+/// The newest event id, 0 for an empty outbox.
+pub fn last_id(conn: &mut DbConn) -> StorageResult<i64> {
+    Ok(events::table
+        .select(diesel::dsl::max(events::id))
+        .first::<Option<i64>>(conn)?
+        .unwrap_or(0))
+}

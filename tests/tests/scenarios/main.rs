@@ -1,0 +1,3 @@
+//! Black-box scenarios over HTTP, each on SQLite and on PostgreSQL.
+
+mod smoke;
