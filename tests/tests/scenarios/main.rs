@@ -1,3 +1,11 @@
 //! Black-box scenarios over HTTP, each on SQLite and on PostgreSQL.
 
+mod auth;
+mod events;
+mod jobs;
+mod members;
+mod plumbing;
+mod schema;
 mod smoke;
+mod tokens;
+mod workspace;
