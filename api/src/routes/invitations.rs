@@ -183,7 +183,7 @@ async fn usable(state: &AppState, token: &str) -> ApiResult<Invitation> {
 
 /// Look at an invitation by its token (no sign-in needed).
 #[utoipa::path(tag = "users", operation_id = "previewInvitation", params(("token" = String, Path)), responses((status = 200, body = InvitationPreview), (status = 404, description = "Unknown, used, revoked or expired", body = crate::error::Problem)))]
-#[get("/invitations/{token}")]
+#[get("/invitations/{token}/preview")]
 pub async fn preview_invitation(
     state: web::Data<AppState>,
     token: web::Path<String>,
