@@ -15,7 +15,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 use utoipa::openapi::schema::{ArrayItems, Schema, SchemaType, Type};
 use utoipa::openapi::RefOr;
-use utoipa::{IntoParams, PartialSchema, ToSchema};
+use utoipa::{IntoParams, ToSchema};
 use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 
 use crate::error::ApiError;
@@ -29,7 +29,7 @@ pub struct ValidJson<T>(pub T);
 
 impl<T> FromRequest for ValidJson<T>
 where
-    T: DeserializeOwned + Validate + PartialSchema + 'static,
+    T: DeserializeOwned + Validate + ToSchema + 'static,
 {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
@@ -74,14 +74,17 @@ fn mime_json() -> mime::Name<'static> {
 }
 
 /// Parses and checks a body; public for the extractor's unit tests.
-pub fn parse_checked<T: DeserializeOwned + Validate + PartialSchema>(
+pub fn parse_checked<T: DeserializeOwned + Validate + ToSchema>(
     body: &[u8],
 ) -> Result<T, ApiError> {
     let value: Value = serde_json::from_slice(body)
         .map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON: {e}")))?;
     let schema = T::schema();
+    let mut referenced = Vec::new();
+    T::schemas(&mut referenced);
+    let refs = Refs(referenced.into_iter().collect());
     let mut errors = Vec::new();
-    shape_errors(&value, &schema, "", &mut errors);
+    shape_errors(&value, &schema, "", &refs, &mut errors);
     if !errors.is_empty() {
         // Stand in a default for each bad top-level field, so the value rules can still speak
         // about the others and the client learns every problem in one answer.
@@ -120,25 +123,34 @@ fn repair(mut value: Value, schema: &RefOr<Schema>, errors: &[FieldError]) -> Op
         let Some(RefOr::T(prop)) = obj.properties.get(key) else {
             return None;
         };
-        let stand_in = match prop {
-            Schema::Array(_) => Value::Array(vec![]),
-            Schema::Object(o) => match o.enum_values.as_ref().and_then(|v| v.first()) {
-                Some(first) => first.clone(),
-                None => match &o.schema_type {
-                    SchemaType::Type(t) => default_of(t),
-                    SchemaType::Array(ts) => ts
-                        .iter()
-                        .find(|t| **t != Type::Null)
-                        .map(default_of)
-                        .unwrap_or(Value::Null),
-                    SchemaType::AnyValue => Value::Null,
-                },
-            },
-            _ => return None,
-        };
+        let stand_in = stand_in(prop)?;
         map.insert(key.to_string(), stand_in);
     }
     Some(value)
+}
+
+/// A valid value for a schema: its first enum value or the empty value of its type.
+fn stand_in(schema: &Schema) -> Option<Value> {
+    match schema {
+        Schema::Array(_) => Some(Value::Array(vec![])),
+        Schema::Object(o) => Some(match o.enum_values.as_ref().and_then(|v| v.first()) {
+            Some(first) => first.clone(),
+            None => match &o.schema_type {
+                SchemaType::Type(t) => default_of(t),
+                SchemaType::Array(ts) => ts
+                    .iter()
+                    .find(|t| **t != Type::Null)
+                    .map(default_of)
+                    .unwrap_or(Value::Null),
+                SchemaType::AnyValue => Value::Null,
+            },
+        }),
+        Schema::OneOf(one) => one.items.iter().find_map(|alt| match alt {
+            RefOr::T(s) if !is_null_schema(alt) => stand_in(s),
+            _ => None,
+        }),
+        _ => None,
+    }
 }
 
 fn default_of(t: &Type) -> Value {
@@ -184,10 +196,35 @@ fn join(prefix: &str, key: &str) -> String {
     }
 }
 
-/// Checks `value` against an inline schema: required properties, JSON types, enum values.
-/// Referenced schemas are left to serde.
-fn shape_errors(value: &Value, schema: &RefOr<Schema>, path: &str, errors: &mut Vec<FieldError>) {
-    let RefOr::T(schema) = schema else { return };
+/// The component schemas a request type refers to, by name.
+struct Refs(std::collections::HashMap<String, RefOr<Schema>>);
+
+impl Refs {
+    fn resolve<'a>(&'a self, schema: &'a RefOr<Schema>) -> Option<&'a Schema> {
+        match schema {
+            RefOr::T(s) => Some(s),
+            RefOr::Ref(r) => {
+                let name = r.ref_location.rsplit('/').next()?;
+                match self.0.get(name)? {
+                    RefOr::T(s) => Some(s),
+                    RefOr::Ref(_) => None,
+                }
+            }
+        }
+    }
+}
+
+/// Checks `value` against a schema: required properties, JSON types, enum values, nested.
+fn shape_errors(
+    value: &Value,
+    schema: &RefOr<Schema>,
+    path: &str,
+    refs: &Refs,
+    errors: &mut Vec<FieldError>,
+) {
+    let Some(schema) = refs.resolve(schema) else {
+        return;
+    };
     match schema {
         Schema::Object(obj) => {
             let types: Vec<Type> = match &obj.schema_type {
@@ -225,7 +262,7 @@ fn shape_errors(value: &Value, schema: &RefOr<Schema>, path: &str, errors: &mut 
                 }
                 for (key, prop) in &obj.properties {
                     if let Some(v) = map.get(key) {
-                        shape_errors(v, prop, &join(path, key), errors);
+                        shape_errors(v, prop, &join(path, key), refs, errors);
                     }
                 }
             }
@@ -237,7 +274,7 @@ fn shape_errors(value: &Value, schema: &RefOr<Schema>, path: &str, errors: &mut 
                 Value::Array(items) => {
                     if let ArrayItems::RefOrSchema(item_schema) = &arr.items {
                         for (i, item) in items.iter().enumerate() {
-                            shape_errors(item, item_schema, &format!("{path}[{i}]"), errors);
+                            shape_errors(item, item_schema, &format!("{path}[{i}]"), refs, errors);
                         }
                     }
                 }
@@ -245,8 +282,27 @@ fn shape_errors(value: &Value, schema: &RefOr<Schema>, path: &str, errors: &mut 
                 _ => errors.push(FieldError::new(path, "must be an array")),
             }
         }
+        Schema::OneOf(one) => {
+            // Valid when any alternative fits; otherwise report the first non-null one's errors.
+            let mut first = None;
+            for alternative in &one.items {
+                let mut found = Vec::new();
+                shape_errors(value, alternative, path, refs, &mut found);
+                if found.is_empty() {
+                    return;
+                }
+                if first.is_none() && !is_null_schema(alternative) {
+                    first = Some(found);
+                }
+            }
+            errors.extend(first.unwrap_or_default());
+        }
         _ => {}
     }
+}
+
+fn is_null_schema(schema: &RefOr<Schema>) -> bool {
+    matches!(schema, RefOr::T(Schema::Object(o)) if o.schema_type == SchemaType::Type(Type::Null))
 }
 
 /// Flattens validator's nested errors into `field: message` pairs.
@@ -347,6 +403,7 @@ mod tests {
     use super::*;
 
     #[derive(Debug, Deserialize, Validate, ToSchema)]
+    #[allow(dead_code)] // fields exist to be checked, not read
     struct Sample {
         #[validate(length(min = 2, message = "must be at least 2 characters"))]
         name: String,
@@ -414,6 +471,32 @@ mod tests {
             [
                 "email: must be an e-mail address",
                 "name: must be at least 2 characters"
+            ]
+        );
+    }
+
+    #[derive(Debug, Deserialize, Validate, ToSchema)]
+    #[allow(dead_code)]
+    struct Outer {
+        inner: Option<Inner>,
+    }
+
+    #[derive(Debug, Deserialize, ToSchema)]
+    #[allow(dead_code)]
+    struct Inner {
+        count: i64,
+        kind: Kind,
+    }
+
+    #[test]
+    fn referenced_schemas_are_checked_too() {
+        let e =
+            parse_checked::<Outer>(br#"{"inner": {"count": "many", "kind": "huge"}}"#).unwrap_err();
+        assert_eq!(
+            fields(e),
+            [
+                "inner.count: must be an integer",
+                "inner.kind: must be one of \"small\", \"large\""
             ]
         );
     }

@@ -178,7 +178,7 @@ async fn usable(state: &AppState, token: &str) -> ApiResult<Invitation> {
     state
         .db(move |conn| storage::invitations::find_usable(conn, &hash, storage::naive(Utc::now())))
         .await?
-        .ok_or_else(|| ApiError::NotFound)
+        .ok_or(ApiError::NotFound)
 }
 
 /// Look at an invitation by its token (no sign-in needed).
