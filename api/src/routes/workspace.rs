@@ -3,10 +3,10 @@
 use actix_web::{get, patch, web};
 use chrono::Utc;
 use domain::access::Action;
-use domain::workspace::SettingsChange;
+use domain::workspace::{Settings, SettingsChange};
 use serde::Deserialize;
 use utoipa::ToSchema;
-use validator::Validate;
+use validator::{Validate, ValidationErrors};
 
 use crate::auth::Auth;
 use crate::error::ApiResult;
@@ -29,7 +29,7 @@ pub async fn get_workspace(
 }
 
 /// Fields to change; absent fields stay as they are.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct WorkspacePatch {
     pub name: Option<String>,
     /// An IANA time zone such as `Asia/Kuala_Lumpur`.
@@ -42,6 +42,29 @@ pub struct WorkspacePatch {
     #[schema(value_type = Option<i64>)]
     pub auto_close_after_minutes: Option<Option<i64>>,
     pub business_hours: Option<BusinessHoursView>,
+}
+
+impl WorkspacePatch {
+    fn change(&self) -> SettingsChange {
+        SettingsChange {
+            name: self.name.clone(),
+            timezone: self.timezone.clone(),
+            closing_notes_mode: self.closing_notes_mode.map(Into::into),
+            unassign_on_close: self.unassign_on_close,
+            auto_close_after_minutes: self.auto_close_after_minutes,
+            business_hours: self.business_hours.clone().map(Into::into),
+        }
+    }
+}
+
+/// The domain's settings rules, run with the body checks so every bad field is named at once.
+impl Validate for WorkspacePatch {
+    fn validate(&self) -> Result<(), ValidationErrors> {
+        match Settings::new("workspace".into()).apply(self.change()) {
+            Ok(_) => Ok(()),
+            Err(invalid) => Err(crate::routes::rules::to_validation_errors(invalid)),
+        }
+    }
 }
 
 /// Change workspace settings (owners and managers).
@@ -60,15 +83,7 @@ pub async fn update_workspace(
 ) -> ApiResult<web::Json<WorkspaceView>> {
     auth.require(Action::UpdateWorkspace)?;
     let ws = auth.workspace_id;
-    let p = body.0;
-    let change = SettingsChange {
-        name: p.name,
-        timezone: p.timezone,
-        closing_notes_mode: p.closing_notes_mode.map(Into::into),
-        unassign_on_close: p.unassign_on_close,
-        auto_close_after_minutes: p.auto_close_after_minutes,
-        business_hours: p.business_hours.map(Into::into),
-    };
+    let change = body.0.change();
     let workspace = state
         .db(move |conn| {
             // Read, decide and write under one write transaction so concurrent PATCHes compose.
