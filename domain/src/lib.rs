@@ -3,9 +3,13 @@
 
 pub mod access;
 pub mod account;
+pub mod closing;
+pub mod contacts;
 pub mod jobs;
 pub mod net;
 pub mod validation;
+pub mod variables;
+pub mod windows;
 pub mod workspace;
 
 pub use validation::{FieldError, Invalid};
