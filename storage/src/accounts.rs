@@ -304,12 +304,18 @@ pub fn list_members(
     }))
 }
 
-fn owner_count(conn: &mut DbConn, workspace_id: i64) -> StorageResult<i64> {
-    Ok(memberships::table
+/// Counts the owners, locking their rows on PostgreSQL so two concurrent demotions or
+/// removals cannot both see a second owner (SQLite's write lock already serialises them).
+fn lock_owner_count(conn: &mut DbConn, workspace_id: i64) -> StorageResult<i64> {
+    let owners = memberships::table
         .filter(memberships::workspace_id.eq(workspace_id))
         .filter(memberships::role.eq(Role::Owner.as_str()))
-        .count()
-        .get_result(conn)?)
+        .select(memberships::id);
+    let ids: Vec<i64> = match conn {
+        DbConn::Pg(c) => owners.for_update().load(c)?,
+        DbConn::Sqlite(c) => owners.load(c)?,
+    };
+    Ok(ids.len() as i64)
 }
 
 /// A change to a member; `team_id: Some(None)` takes them out of their team.
@@ -330,6 +336,7 @@ pub fn update_member(
     now: NaiveDateTime,
 ) -> StorageResult<Member> {
     write_tx(conn, |conn| {
+        let owners = lock_owner_count(conn, workspace_id)?;
         let current = membership(conn, workspace_id, user_id)?;
         let from = current.role();
         let to = change.role.unwrap_or(from);
@@ -338,7 +345,7 @@ pub fn update_member(
                 "your access level cannot change this member".into(),
             ));
         }
-        keeps_an_owner(owner_count(conn, workspace_id)?, from, Some(to))
+        keeps_an_owner(owners, from, Some(to))
             .map_err(|e| StorageError::Conflict(e.to_string()))?;
         if let Some(Some(team_id)) = change.team_id {
             let exists: i64 = teams::table
@@ -382,13 +389,14 @@ pub fn remove_member(
     now: NaiveDateTime,
 ) -> StorageResult<()> {
     write_tx(conn, |conn| {
+        let owners = lock_owner_count(conn, workspace_id)?;
         let current = membership(conn, workspace_id, user_id)?;
         if !can(actor, Action::RemoveMember(current.role())) {
             return Err(StorageError::Forbidden(
                 "your access level cannot remove this member".into(),
             ));
         }
-        keeps_an_owner(owner_count(conn, workspace_id)?, current.role(), None)
+        keeps_an_owner(owners, current.role(), None)
             .map_err(|e| StorageError::Conflict(e.to_string()))?;
         diesel::delete(memberships::table.find(current.id)).execute(conn)?;
         diesel::update(

@@ -102,9 +102,20 @@ pub fn rotate_refresh_token(
             revoke_family(conn, &token.family, now)?;
             return Ok(Err(RefreshRefused::NoLongerMember));
         }
-        diesel::update(refresh_tokens::table.find(token.id))
-            .set(refresh_tokens::replaced_at.eq(now))
-            .execute(conn)?;
+        // Conditional, so of two concurrent exchanges of one token only one wins (PostgreSQL
+        // re-checks the condition after waiting for the row lock); the other is a reuse.
+        let won = diesel::update(
+            refresh_tokens::table
+                .filter(refresh_tokens::id.eq(token.id))
+                .filter(refresh_tokens::replaced_at.is_null())
+                .filter(refresh_tokens::revoked_at.is_null()),
+        )
+        .set(refresh_tokens::replaced_at.eq(now))
+        .execute(conn)?;
+        if won == 0 {
+            revoke_family(conn, &token.family, now)?;
+            return Ok(Err(RefreshRefused::Reused));
+        }
         insert_refresh_token(
             conn,
             token.user_id,
@@ -200,26 +211,66 @@ pub fn consume_ticket(
     })
 }
 
-/// Records a failed login under each throttle key (e-mail, address).
-pub fn record_auth_failure(
+/// A throttled key: at most `limit` attempts inside the window starting at `since`.
+pub struct Limit<'a> {
+    pub key: &'a str,
+    pub limit: i64,
+}
+
+/// The outcome of asking to make an attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Attempt {
+    /// Allowed; these reservation rows count as failures until `release`d.
+    Reserved(Vec<i64>),
+    /// Over the limit; the oldest attempt in the window of the key that is full.
+    Refused { oldest: NaiveDateTime },
+}
+
+/// Counts and records an attempt under every key in one serialised step, before the
+/// (slow) password check, so parallel guesses cannot all pass a check that runs first.
+pub fn reserve_attempt(
     conn: &mut DbConn,
-    keys: &[&str],
+    limits: &[Limit],
+    since: NaiveDateTime,
     now: NaiveDateTime,
-) -> StorageResult<()> {
+) -> StorageResult<Attempt> {
     write_tx(conn, |conn| {
-        for key in keys {
-            diesel::insert_into(auth_failures::table)
+        for l in limits {
+            if let DbConn::Pg(c) = conn {
+                // SQLite's write lock already serialises this; PostgreSQL needs a lock per key.
+                diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))")
+                    .bind::<diesel::sql_types::Text, _>(l.key)
+                    .execute(c)?;
+            }
+            let (count, oldest) = auth_failures_since(conn, l.key, since)?;
+            if count >= l.limit {
+                return Ok(Attempt::Refused {
+                    oldest: oldest.unwrap_or(now),
+                });
+            }
+        }
+        let mut ids = Vec::with_capacity(limits.len());
+        for l in limits {
+            let id: i64 = diesel::insert_into(auth_failures::table)
                 .values((
-                    auth_failures::throttle_key.eq(*key),
+                    auth_failures::throttle_key.eq(l.key),
                     auth_failures::created_at.eq(now),
                 ))
-                .execute(conn)?;
+                .returning(auth_failures::id)
+                .get_result(conn)?;
+            ids.push(id);
         }
-        Ok::<_, StorageError>(())
+        Ok::<_, StorageError>(Attempt::Reserved(ids))
     })
 }
 
-/// Failures under `key` since `since`, and the oldest of them (from which the window runs).
+/// Drops reservations of an attempt that succeeded.
+pub fn release_attempt(conn: &mut DbConn, ids: &[i64]) -> StorageResult<()> {
+    diesel::delete(auth_failures::table.filter(auth_failures::id.eq_any(ids))).execute(conn)?;
+    Ok(())
+}
+
+/// Attempts under `key` since `since`, and the oldest of them (from which the window runs).
 pub fn auth_failures_since(
     conn: &mut DbConn,
     key: &str,

@@ -22,7 +22,8 @@ pub const JWT_SECRET: &str = "scenario-tests-jwt-secret-0123456789abcdef";
 /// one is skipped without `TEST_DATABASE_URL`, unless `REQUIRE_POSTGRES=1` makes that a failure.
 #[macro_export]
 macro_rules! scenario {
-    ($name:ident, $body:expr) => {
+    ($(#[$doc:meta])* $name:ident, $body:expr) => {
+        $(#[$doc])*
         mod $name {
             #[allow(unused_imports)]
             use super::*;

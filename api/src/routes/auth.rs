@@ -6,7 +6,7 @@ use domain::access::Role;
 use domain::account::{check_new_account, normalize_email, normalize_name};
 use serde::Deserialize;
 use storage::accounts::{NewUser, User, Workspace};
-use storage::sessions::RefreshRefused;
+use storage::sessions::{Attempt, Limit, RefreshRefused};
 use utoipa::ToSchema;
 use validator::Validate;
 
@@ -22,7 +22,7 @@ use crate::state::AppState;
 /// Failed logins allowed per e-mail, and per client address, within the window.
 const LOGIN_FAILURES_PER_EMAIL: i64 = 5;
 const LOGIN_FAILURES_PER_ADDRESS: i64 = 30;
-const LOGIN_WINDOW_MINUTES: i64 = 15;
+pub const LOGIN_WINDOW_MINUTES: i64 = 15;
 /// Signups allowed per client address per hour.
 const SIGNUPS_PER_ADDRESS: i64 = 20;
 
@@ -109,24 +109,65 @@ pub async fn new_session(
     })
 }
 
-/// Fails with 429 while `key` has `limit` or more failures inside the window.
-async fn throttle(state: &AppState, key: String, limit: i64, window: Duration) -> ApiResult<()> {
+/// Reserves one attempt under each `(key, limit)` in the window, or fails with 429. The
+/// reservation counts as a failure unless released after success.
+pub async fn reserve_attempt(
+    state: &AppState,
+    limits: Vec<(String, i64)>,
+    window: Duration,
+) -> ApiResult<Vec<i64>> {
     let now = Utc::now();
-    let (count, oldest) = state
+    let attempt = state
         .db(move |conn| {
-            storage::sessions::auth_failures_since(conn, &key, storage::naive(now - window))
+            let limits: Vec<Limit> = limits
+                .iter()
+                .map(|(key, limit)| Limit { key, limit: *limit })
+                .collect();
+            storage::sessions::reserve_attempt(
+                conn,
+                &limits,
+                storage::naive(now - window),
+                storage::naive(now),
+            )
         })
         .await?;
-    if count < limit {
-        return Ok(());
+    match attempt {
+        Attempt::Reserved(ids) => Ok(ids),
+        Attempt::Refused { oldest } => Err(ApiError::TooManyRequests {
+            detail: "too many attempts; try again later".into(),
+            retry_after_secs: (storage::utc(oldest) + window - now).num_seconds().max(1) as u64,
+        }),
     }
-    let retry_after = oldest
-        .map(|t| (storage::utc(t) + window - now).num_seconds().max(1))
-        .unwrap_or(window.num_seconds()) as u64;
-    Err(ApiError::TooManyRequests {
-        detail: "too many attempts; try again later".into(),
-        retry_after_secs: retry_after,
-    })
+}
+
+/// After a successful password check: the attempt was no failure, and the e-mail's count restarts.
+pub async fn attempt_succeeded(
+    state: &AppState,
+    reserved: Vec<i64>,
+    email_key: String,
+) -> ApiResult<()> {
+    state
+        .db(move |conn| {
+            let now = Utc::now();
+            storage::sessions::release_attempt(conn, &reserved)?;
+            storage::sessions::clear_auth_failures(
+                conn,
+                &email_key,
+                storage::naive(now - Duration::minutes(LOGIN_WINDOW_MINUTES)),
+            )
+        })
+        .await
+}
+
+/// The throttle keys and limits of a password check for `email` from the request's address.
+pub fn login_limits(state: &AppState, req: &HttpRequest, email: &str) -> Vec<(String, i64)> {
+    vec![
+        (format!("login-email:{email}"), LOGIN_FAILURES_PER_EMAIL),
+        (
+            format!("login-ip:{}", client_address(req, state.config.trust_proxy)),
+            LOGIN_FAILURES_PER_ADDRESS,
+        ),
+    ]
 }
 
 /// Create a workspace and its owner.
@@ -163,14 +204,13 @@ pub async fn signup(
         "signup-ip:{}",
         client_address(&req, state.config.trust_proxy)
     );
-    throttle(&state, key.clone(), SIGNUPS_PER_ADDRESS, Duration::hours(1)).await?;
+    reserve_attempt(&state, vec![(key, SIGNUPS_PER_ADDRESS)], Duration::hours(1)).await?;
     let password_hash = web::block(move || hash_password(&body.password))
         .await?
         .map_err(ApiError::internal)?;
     let (workspace, user, _) = state
         .db(move |conn| {
             let now = storage::naive(Utc::now());
-            storage::sessions::record_auth_failure(conn, &[&key], now)?;
             storage::accounts::create_workspace_with_owner(
                 conn,
                 &workspace_name,
@@ -197,6 +237,8 @@ pub async fn signup(
     responses(
         (status = 200, body = Session),
         (status = 401, description = "Wrong e-mail or password (the same answer for both)", body = crate::error::Problem),
+        (status = 403, description = "Not a member of the requested workspace", body = crate::error::Problem),
+        (status = 422, body = crate::error::Problem),
         (status = 429, description = "Too many failed attempts; see Retry-After", body = crate::error::Problem),
     )
 )]
@@ -209,20 +251,9 @@ pub async fn login(
     let body = body.0;
     let wrong = || ApiError::Unauthorized("wrong e-mail or password".into());
     let email = normalize_email(&body.email).unwrap_or_else(|_| body.email.trim().to_lowercase());
-    let email_key = format!("login-email:{email}");
-    let address_key = format!(
-        "login-ip:{}",
-        client_address(&req, state.config.trust_proxy)
-    );
-    let window = Duration::minutes(LOGIN_WINDOW_MINUTES);
-    throttle(&state, email_key.clone(), LOGIN_FAILURES_PER_EMAIL, window).await?;
-    throttle(
-        &state,
-        address_key.clone(),
-        LOGIN_FAILURES_PER_ADDRESS,
-        window,
-    )
-    .await?;
+    let limits = login_limits(&state, &req, &email);
+    let email_key = limits[0].0.clone();
+    let reserved = reserve_attempt(&state, limits, Duration::minutes(LOGIN_WINDOW_MINUTES)).await?;
 
     let lookup = email.clone();
     let user = state
@@ -237,26 +268,12 @@ pub async fn login(
     let ok = web::block(move || verify_password(&password, &hash)).await? && user.is_some();
     let user = match (ok, user) {
         (true, Some(u)) => u,
-        _ => {
-            state
-                .db(move |conn| {
-                    storage::sessions::record_auth_failure(
-                        conn,
-                        &[&email_key, &address_key],
-                        storage::naive(Utc::now()),
-                    )
-                })
-                .await?;
-            return Err(wrong());
-        }
+        _ => return Err(wrong()), // the reservation stays: a failed attempt
     };
+    attempt_succeeded(&state, reserved, email_key).await?;
     let uid = user.id;
     let memberships = state
-        .db(move |conn| {
-            let now = Utc::now();
-            storage::sessions::clear_auth_failures(conn, &email_key, storage::naive(now - window))?;
-            storage::accounts::memberships_of(conn, uid)
-        })
+        .db(move |conn| storage::accounts::memberships_of(conn, uid))
         .await?;
     let chosen = match body.workspace_id {
         Some(ws) => memberships.into_iter().find(|(m, _)| m.workspace_id == ws),

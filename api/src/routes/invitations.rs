@@ -1,7 +1,7 @@
 //! Invitations: an owner or manager invites an e-mail with a role (and team); the invitee
 //! accepts with the single-use token, as a new account or an existing one.
 
-use actix_web::{delete, get, post, web, HttpResponse};
+use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Duration, Utc};
 use domain::access::{Action, Role};
 use domain::account::{check_new_account, normalize_email};
@@ -14,7 +14,9 @@ use validator::Validate;
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{PageQuery, Paged, ValidJson};
-use crate::routes::auth::new_session;
+use crate::routes::auth::{
+    attempt_succeeded, login_limits, new_session, reserve_attempt, LOGIN_WINDOW_MINUTES,
+};
 use crate::routes::views::{RoleName, Session};
 use crate::secrets::{hash_password, random_token, token_hash, verify_password};
 use crate::state::AppState;
@@ -225,6 +227,7 @@ pub struct AcceptRequest {
     responses(
         (status = 200, body = Session),
         (status = 401, description = "Wrong password for the existing account", body = crate::error::Problem),
+        (status = 429, description = "Too many wrong passwords; see Retry-After", body = crate::error::Problem),
         (status = 404, description = "Unknown, used, revoked or expired", body = crate::error::Problem),
         (status = 422, body = crate::error::Problem),
     )
@@ -232,6 +235,7 @@ pub struct AcceptRequest {
 #[post("/invitations/{token}/accept")]
 pub async fn accept_invitation(
     state: web::Data<AppState>,
+    req: HttpRequest,
     token: web::Path<String>,
     body: ValidJson<AcceptRequest>,
 ) -> ApiResult<web::Json<Session>> {
@@ -244,13 +248,19 @@ pub async fn accept_invitation(
     let inv_id = inv.id;
     let (user, membership) = match existing {
         Some(user) => {
-            // The inviter knows the token, so the token alone must not open someone's account.
+            // The inviter knows the token, so the token alone must not open someone's account,
+            // and its password check is throttled like a login.
+            let limits = login_limits(&state, &req, &user.email);
+            let email_key = limits[0].0.clone();
+            let window = Duration::minutes(LOGIN_WINDOW_MINUTES);
+            let reserved = reserve_attempt(&state, limits, window).await?;
             let (password, hash) = (b.password, user.password_hash.clone());
             if !web::block(move || verify_password(&password, &hash)).await? {
                 return Err(ApiError::Unauthorized(
                     "wrong password for the existing account".into(),
                 ));
             }
+            attempt_succeeded(&state, reserved, email_key).await?;
             let uid = user.id;
             state
                 .db(move |conn| {
