@@ -98,7 +98,10 @@ impl TestDb {
             },
             Backend::Postgres => {
                 let admin = std::env::var("TEST_DATABASE_URL").expect("TEST_DATABASE_URL");
-                let template = format!("ism_tpl_{}", migrations_hash());
+                let mut conn =
+                    PgConnection::establish(&admin).expect("connect to TEST_DATABASE_URL");
+                // Per role, so roles never trip over a template another one owns.
+                let template = format!("ism_tpl_{}_{}", current_user(&mut conn), migrations_hash());
                 let name = format!("ism_test_{}", random_suffix());
                 let mut conn =
                     PgConnection::establish(&admin).expect("connect to TEST_DATABASE_URL");
@@ -131,6 +134,23 @@ impl TestDb {
     pub fn connect(&self) -> storage::PooledConn {
         storage::connect(&self.url, 1).unwrap().get().unwrap()
     }
+}
+
+fn current_user(conn: &mut PgConnection) -> String {
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Me {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        name: String,
+    }
+    let me = diesel::sql_query("SELECT current_user::text AS name")
+        .get_result::<Me>(conn)
+        .unwrap();
+    me.name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect::<String>()
+        .to_lowercase()
 }
 
 /// Creates and migrates the template once; concurrent test processes wait on an advisory lock.
