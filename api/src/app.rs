@@ -191,7 +191,12 @@ pub async fn start(
             .split_for_parts();
         app.wrap(Idempotency)
             .wrap(RecordMetrics(state.metrics.clone()))
-            .wrap(actix_web::middleware::Logger::new("%a \"%r\" %s %b %Dms"))
+            .wrap(
+                actix_web::middleware::Logger::new("%a \"%{request}xi\" %s %b %Dms")
+                    .custom_request_replace("request", |req| {
+                        redacted_request_line(req.method().as_str(), req.uri())
+                    }),
+            )
             .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec.clone()))
             .route("/docs", web::get().to(|| async { redirect("/docs/") }))
             .route("/", web::get().to(|| async { redirect("/docs/") }))
@@ -209,4 +214,48 @@ fn redirect(to: &'static str) -> HttpResponse {
     HttpResponse::Found()
         .insert_header((header::LOCATION, to))
         .finish()
+}
+
+/// The request line for the log, without the secrets some URLs carry: SSE tickets in the
+/// query and invitation tokens in the path.
+fn redacted_request_line(method: &str, uri: &actix_web::http::Uri) -> String {
+    let mut path: Vec<&str> = uri.path().split('/').collect();
+    for i in 1..path.len() {
+        if path[i - 1] == "invitations" && path[i].len() > 20 {
+            path[i] = "[token]";
+        }
+    }
+    let query = uri.query().map(|q| {
+        q.split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((k, _)) if k == "ticket" || k.ends_with("token") => format!("{k}=[redacted]"),
+                _ => pair.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("&")
+    });
+    match query {
+        Some(q) => format!("{method} {}?{q}", path.join("/")),
+        None => format!("{method} {}", path.join("/")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn logged_request_lines_carry_no_secrets() {
+        let line = |u: &str| redacted_request_line("GET", &u.parse().unwrap());
+        assert_eq!(
+            line("/api/v1/events/stream?ticket=abcdef&last_event_id=4"),
+            "GET /api/v1/events/stream?ticket=[redacted]&last_event_id=4"
+        );
+        assert_eq!(
+            line("/api/v1/invitations/aVeryLongSecretInvitationToken123/accept"),
+            "GET /api/v1/invitations/[token]/accept"
+        );
+        assert_eq!(line("/api/v1/invitations/42"), "GET /api/v1/invitations/42");
+        assert_eq!(line("/api/v1/users?limit=5"), "GET /api/v1/users?limit=5");
+    }
 }

@@ -65,7 +65,7 @@ fn main() -> std::io::Result<()> {
                 );
                 let handle = server.handle();
                 actix_web::rt::spawn(async move {
-                    let _ = tokio::signal::ctrl_c().await;
+                    shutdown_requested().await;
                     log::info!("shutting down");
                     handle.stop(true).await;
                 });
@@ -73,4 +73,20 @@ fn main() -> std::io::Result<()> {
             })
         }
     }
+}
+
+/// Ctrl-C, or SIGTERM from a service manager.
+async fn shutdown_requested() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }
