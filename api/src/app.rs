@@ -37,6 +37,7 @@ use crate::worker::Worker;
         (name = "workspace", description = "Workspace settings"),
         (name = "users", description = "Members and invitations"),
         (name = "teams", description = "Teams"),
+        (name = "contacts", description = "Contacts, custom fields and tags"),
         (name = "api-tokens", description = "Developer API tokens"),
         (name = "events", description = "Realtime events"),
         (name = "operations", description = "Health and metrics"),

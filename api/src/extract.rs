@@ -368,6 +368,21 @@ impl PageQuery {
     }
 }
 
+impl PageQuery {
+    /// For newest-first lists: the page size and the id to continue below.
+    pub fn resolve_before(&self) -> Result<(i64, i64), ApiError> {
+        let (limit, after) = self.resolve()?;
+        Ok((
+            limit,
+            if self.cursor.is_some() {
+                after
+            } else {
+                i64::MAX
+            },
+        ))
+    }
+}
+
 pub fn encode_cursor(after: i64) -> String {
     URL_SAFE_NO_PAD.encode(format!("after:{after}"))
 }

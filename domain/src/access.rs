@@ -66,6 +66,13 @@ pub enum Action {
     DeleteTeam,
     ManageApiTokens,
     ListInvitations,
+    /// Create and edit custom contact fields.
+    ManageContactFields,
+    /// Delete a custom contact field (and every value of it).
+    DeleteContactField,
+    DeleteContact,
+    /// Delete a tag from the workspace (and from every contact).
+    DeleteTag,
 }
 
 /// The single access decision of the product. Owner ⊃ manager ⊃ agent; managers handle
@@ -77,7 +84,10 @@ pub fn can(actor: Actor, action: Action) -> bool {
         | Action::CreateTeam
         | Action::UpdateTeam
         | Action::ListInvitations => role >= Role::Manager,
-        Action::DeleteTeam => role == Role::Owner,
+        Action::DeleteTeam | Action::DeleteContactField => role == Role::Owner,
+        Action::ManageContactFields | Action::DeleteContact | Action::DeleteTag => {
+            role >= Role::Manager
+        }
         Action::Invite(invitee) => match role {
             Role::Owner => true,
             Role::Manager => invitee == Role::Agent,
@@ -172,6 +182,9 @@ mod tests {
         assert!(can(m, Action::CreateTeam));
         assert!(!can(m, Action::DeleteTeam));
         assert!(can(m, Action::ManageApiTokens));
+        assert!(can(m, Action::ManageContactFields));
+        assert!(!can(m, Action::DeleteContactField));
+        assert!(can(m, Action::DeleteContact));
     }
 
     #[test]
@@ -184,6 +197,9 @@ mod tests {
         assert!(!can(a, Action::UpdateWorkspace));
         assert!(!can(a, Action::CreateTeam));
         assert!(!can(a, Action::ManageApiTokens));
+        assert!(!can(a, Action::ManageContactFields));
+        assert!(!can(a, Action::DeleteContact));
+        assert!(!can(a, Action::DeleteTag));
     }
 
     #[test]

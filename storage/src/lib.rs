@@ -3,6 +3,8 @@
 
 pub mod accounts;
 pub mod api_tokens;
+pub mod contact_fields;
+pub mod contacts;
 pub mod db;
 pub mod error;
 pub mod idempotency;
@@ -11,6 +13,7 @@ pub mod jobs;
 pub mod outbox;
 pub mod schema;
 pub mod sessions;
+pub mod tags;
 pub mod teams;
 
 pub use db::{connect, migrate, write_tx, DbConn, DbUrl, Pool, PooledConn};

@@ -157,10 +157,89 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    contacts (id) {
+        id -> BigInt,
+        workspace_id -> BigInt,
+        first_name -> Text,
+        last_name -> Nullable<Text>,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        language -> Nullable<Text>,
+        country -> Nullable<Text>,
+        profile_pic -> Nullable<Text>,
+        assignee_id -> Nullable<BigInt>,
+        search_name -> Text,
+        phone_digits -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        last_interaction_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    contact_fields (id) {
+        id -> BigInt,
+        workspace_id -> BigInt,
+        field_key -> Text,
+        name -> Text,
+        field_type -> Text,
+        options -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    contact_field_values (id) {
+        id -> BigInt,
+        workspace_id -> BigInt,
+        contact_id -> BigInt,
+        field_id -> BigInt,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    tags (id) {
+        id -> BigInt,
+        workspace_id -> BigInt,
+        name -> Text,
+        name_key -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    contact_tags (id) {
+        id -> BigInt,
+        workspace_id -> BigInt,
+        contact_id -> BigInt,
+        tag_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    contact_activity (id) {
+        id -> BigInt,
+        workspace_id -> BigInt,
+        contact_id -> BigInt,
+        kind -> Text,
+        detail -> Text,
+        actor_type -> Text,
+        actor_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> workspaces (workspace_id));
 diesel::joinable!(memberships -> teams (team_id));
 diesel::joinable!(api_tokens -> users (created_by));
+diesel::joinable!(contacts -> users (assignee_id));
+diesel::joinable!(contact_field_values -> contact_fields (field_id));
+diesel::joinable!(contact_tags -> tags (tag_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     workspaces,
@@ -175,4 +254,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     jobs,
     idempotency_keys,
     auth_failures,
+    contacts,
+    contact_fields,
+    contact_field_values,
+    tags,
+    contact_tags,
+    contact_activity,
 );

@@ -168,12 +168,12 @@ pub async fn stream(
 
 /// Sends one workspace's events in `(after, up_to]` from the database; false once the client left.
 async fn backfill(
-    state: &AppState,
-    ws: i64,
+    filter: &Filter,
     last_sent: &mut i64,
     up_to: i64,
     tx: &mpsc::Sender<Bytes>,
 ) -> bool {
+    let (state, ws) = (&filter.state, filter.ws);
     while *last_sent < up_to {
         let after = *last_sent;
         let page = match state
@@ -189,7 +189,7 @@ async fn backfill(
             }
         };
         for e in &page {
-            if tx.send(frame(e)).await.is_err() {
+            if filter.shows(e).await && tx.send(frame(e)).await.is_err() {
                 return false;
             }
             *last_sent = e.id;
@@ -211,6 +211,19 @@ async fn pump(
 ) {
     let _client = ClientGauge::new(&state);
     let ws = auth.workspace_id;
+    // Restricted agents get contact events only for contacts they may see.
+    let visibility = match crate::routes::contacts::visibility(&state, &auth).await {
+        Ok(v) => v,
+        Err(e) => {
+            log::warn!("event stream: {e}");
+            return;
+        }
+    };
+    let filter = Filter {
+        state: state.clone(),
+        ws,
+        visibility,
+    };
     let (mut live, cursor) = state.hub.subscribe();
     let mut last_sent = resume_after.unwrap_or(cursor);
     if tx
@@ -220,7 +233,7 @@ async fn pump(
     {
         return;
     }
-    if !backfill(&state, ws, &mut last_sent, cursor, &tx).await {
+    if !backfill(&filter, &mut last_sent, cursor, &tx).await {
         return;
     }
     let mut heartbeat = tokio::time::interval(state.config.sse_heartbeat);
@@ -236,7 +249,7 @@ async fn pump(
             received = live.recv() => match received {
                 Ok(e) => {
                     if e.workspace_id == ws && e.id > last_sent {
-                        if tx.send(frame(&e)).await.is_err() {
+                        if filter.shows(&e).await && tx.send(frame(&e)).await.is_err() {
                             return;
                         }
                         last_sent = e.id;
@@ -245,7 +258,7 @@ async fn pump(
                 Err(RecvError::Lagged(_)) => {
                     // Too slow for the live channel: catch up from the database instead.
                     let up_to = state.hub.cursor();
-                    if !backfill(&state, ws, &mut last_sent, up_to, &tx).await {
+                    if !backfill(&filter, &mut last_sent, up_to, &tx).await {
                         return;
                     }
                 }
@@ -259,6 +272,28 @@ async fn pump(
             _ = tx.closed() => return,
             _ = &mut expiry => return,
         }
+    }
+}
+
+/// Which of a workspace's events one client receives.
+struct Filter {
+    state: std::sync::Arc<AppState>,
+    ws: i64,
+    visibility: storage::contacts::Visibility,
+}
+
+impl Filter {
+    async fn shows(&self, e: &Event) -> bool {
+        let (storage::contacts::Visibility::AssignedTo(_), "contact", Some(id)) =
+            (&self.visibility, e.subject_type.as_str(), e.subject_id)
+        else {
+            return true;
+        };
+        let (ws, v) = (self.ws, self.visibility.clone());
+        self.state
+            .db(move |conn| storage::contacts::is_visible(conn, ws, id, &v))
+            .await
+            .unwrap_or(false)
     }
 }
 

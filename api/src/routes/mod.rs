@@ -2,11 +2,14 @@
 
 pub mod api_tokens;
 pub mod auth;
+pub mod contact_fields;
+pub mod contacts;
 pub mod events;
 pub mod invitations;
 pub mod me;
 pub mod ops;
 pub mod rules;
+pub mod tags;
 pub mod teams;
 pub mod users;
 pub mod views;
@@ -48,6 +51,22 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(api_tokens::list_api_tokens)
                 .service(api_tokens::create_api_token)
                 .service(api_tokens::revoke_api_token)
+                .service(contacts::list_contacts)
+                .service(contacts::create_contact)
+                .service(contacts::get_contact)
+                .service(contacts::update_contact)
+                .service(contacts::delete_contact)
+                .service(contacts::add_tags)
+                .service(contacts::remove_tags)
+                .service(contacts::set_assignee)
+                .service(contacts::list_activity)
+                .service(contact_fields::list_fields)
+                .service(contact_fields::create_field)
+                .service(contact_fields::update_field)
+                .service(contact_fields::delete_field)
+                .service(tags::list_tags)
+                .service(tags::create_tag)
+                .service(tags::delete_tag)
                 .service(events::create_ticket)
                 .service(events::stream),
         );

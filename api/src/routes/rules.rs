@@ -21,6 +21,18 @@ pub fn email(v: &str) -> Result<(), ValidationError> {
         .map_err(refuse)
 }
 
+pub fn phone(v: &str) -> Result<(), ValidationError> {
+    domain::contacts::normalize_phone(v)
+        .map(|_| ())
+        .map_err(refuse)
+}
+
+pub fn tags(v: &[String]) -> Result<(), ValidationError> {
+    domain::contacts::normalize_tags(v)
+        .map(|_| ())
+        .map_err(refuse)
+}
+
 pub fn password(v: &str) -> Result<(), ValidationError> {
     domain::account::check_password(v).map_err(refuse)
 }

@@ -1,6 +1,7 @@
 //! Black-box scenarios over HTTP, each on SQLite and on PostgreSQL.
 
 mod auth;
+mod contacts;
 mod events;
 mod jobs;
 mod members;
