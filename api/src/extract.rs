@@ -39,7 +39,7 @@ where
             .mime_type()
             .ok()
             .flatten()
-            .is_some_and(|m| m.subtype() == mime_json() || m.suffix() == Some(mime_json()));
+            .is_some_and(|m| m.subtype() == mime::JSON || m.suffix() == Some(mime::JSON));
         let declared_len = req
             .headers()
             .get(header::CONTENT_LENGTH)
@@ -67,10 +67,6 @@ where
             parse_checked::<T>(&body).map(ValidJson)
         })
     }
-}
-
-fn mime_json() -> mime::Name<'static> {
-    mime::JSON
 }
 
 /// Parses and checks a body; public for the extractor's unit tests.

@@ -102,18 +102,12 @@ struct NewMembership<'a> {
 }
 
 pub(crate) fn insert_user(conn: &mut DbConn, user: &NewUser) -> StorageResult<User> {
-    let inserted = diesel::insert_into(users::table).values(user).execute(conn);
-    match inserted {
-        Err(diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        )) => {
-            return Err(StorageError::Conflict(
-                "an account with this e-mail already exists".into(),
-            ))
-        }
-        other => other?,
-    };
+    diesel::insert_into(users::table)
+        .values(user)
+        .execute(conn)
+        .map_err(|e| {
+            StorageError::from(e).conflict_means("an account with this e-mail already exists")
+        })?;
     Ok(users::table
         .filter(users::email.eq(user.email))
         .select(User::as_select())

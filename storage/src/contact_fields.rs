@@ -68,11 +68,8 @@ pub fn create(
             ))
             .returning(contact_fields::id)
             .get_result(conn)
-            .map_err(|e| match StorageError::from(e) {
-                StorageError::Conflict(_) => {
-                    StorageError::Conflict("a field with this key already exists".into())
-                }
-                other => other,
+            .map_err(|e| {
+                StorageError::from(e).conflict_means("a field with this key already exists")
             })?;
         let field = get(conn, workspace_id, id)?;
         outbox::append(

@@ -185,20 +185,30 @@ fn get(conn: &mut DbConn, workspace_id: i64, id: i64) -> StorageResult<Contact> 
     resolve(conn, workspace_id, &ContactRef::Id(id), &Visibility::All)
 }
 
-/// Sets custom field values (`None` clears one) and records each change.
+/// A checked custom field value for a contact; `value: None` clears it.
+#[derive(Debug, Clone)]
+pub struct FieldValue {
+    pub field_id: i64,
+    /// The field's key, for the activity history.
+    pub key: String,
+    pub value: Option<String>,
+}
+
+/// Sets custom field values and records each change.
 fn set_fields(
     conn: &mut DbConn,
     c: &Contact,
-    values: &[(i64, Option<String>)],
+    values: &[FieldValue],
     actor: ActorRef,
     now: NaiveDateTime,
 ) -> StorageResult<bool> {
     let mut changed = false;
-    for (field_id, value) in values {
-        let key: String = contact_fields::table
-            .find(field_id)
-            .select(contact_fields::field_key)
-            .first(conn)?;
+    for FieldValue {
+        field_id,
+        key,
+        value,
+    } in values
+    {
         let current: Option<String> = contact_field_values::table
             .filter(contact_field_values::contact_id.eq(c.id))
             .filter(contact_field_values::field_id.eq(field_id))
@@ -280,7 +290,7 @@ pub fn create(
     conn: &mut DbConn,
     workspace_id: i64,
     change: ContactChange,
-    fields: &[(i64, Option<String>)],
+    fields: &[FieldValue],
     tag_names: &[String],
     actor: ActorRef,
     now: NaiveDateTime,
@@ -329,7 +339,7 @@ pub fn update(
     workspace_id: i64,
     id: i64,
     change: ContactChange,
-    fields: &[(i64, Option<String>)],
+    fields: &[FieldValue],
     actor: ActorRef,
     now: NaiveDateTime,
 ) -> StorageResult<ContactDetail> {

@@ -21,6 +21,16 @@ pub enum StorageError {
     Setup(String),
 }
 
+impl StorageError {
+    /// A uniqueness clash told in the caller's words; any other error passes through.
+    pub fn conflict_means(self, message: &str) -> StorageError {
+        match self {
+            StorageError::Conflict(_) => StorageError::Conflict(message.into()),
+            other => other,
+        }
+    }
+}
+
 impl From<DieselError> for StorageError {
     fn from(e: DieselError) -> Self {
         match e {

@@ -209,12 +209,7 @@ pub fn accept(
             inv.team_id,
             now,
         )
-        .map_err(|e| match e {
-            StorageError::Conflict(_) => {
-                StorageError::Conflict("already a member of this workspace".into())
-            }
-            other => other,
-        })?;
+        .map_err(|e| e.conflict_means("already a member of this workspace"))?;
         Ok((user, membership))
     })
 }

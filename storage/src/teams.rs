@@ -18,13 +18,8 @@ pub struct Team {
     pub updated_at: NaiveDateTime,
 }
 
-fn name_taken(e: StorageError) -> StorageError {
-    match e {
-        StorageError::Conflict(_) => {
-            StorageError::Conflict("a team with this name already exists".into())
-        }
-        other => other,
-    }
+fn name_taken(e: diesel::result::Error) -> StorageError {
+    StorageError::from(e).conflict_means("a team with this name already exists")
 }
 
 pub fn get(conn: &mut DbConn, workspace_id: i64, id: i64) -> StorageResult<Team> {
@@ -81,7 +76,7 @@ pub fn create(
             ))
             .returning(teams::id)
             .get_result(conn)
-            .map_err(|e| name_taken(e.into()))?;
+            .map_err(name_taken)?;
         let team = get(conn, workspace_id, id)?;
         outbox::append(
             conn,
@@ -112,7 +107,7 @@ pub fn update(
                 teams::updated_at.eq(now),
             ))
             .execute(conn)
-            .map_err(|e| name_taken(e.into()))?;
+            .map_err(name_taken)?;
         let team = get(conn, workspace_id, id)?;
         outbox::append(
             conn,

@@ -72,7 +72,7 @@ pub fn client_address(req: &HttpRequest, trust_proxy: bool) -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
-/// Issues an access token and a refresh token of a new family (or `family`, when rotating).
+/// Issues an access token and a refresh token starting a new family (a new sign-in).
 pub async fn new_session(
     state: &AppState,
     user: User,

@@ -11,7 +11,8 @@ use domain::contacts::{
 };
 use serde::{Deserialize, Serialize};
 use storage::contacts::{
-    ActorRef, AssigneeFilter, ContactChange, ContactDetail, ContactRef, ListFilter, Visibility,
+    ActorRef, AssigneeFilter, ContactChange, ContactDetail, ContactRef, FieldValue, ListFilter,
+    Visibility,
 };
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -154,7 +155,7 @@ async fn field_values(
     state: &AppState,
     ws: i64,
     given: Option<BTreeMap<String, serde_json::Value>>,
-) -> ApiResult<Vec<(i64, Option<String>)>> {
+) -> ApiResult<Vec<FieldValue>> {
     let Some(given) = given.filter(|g| !g.is_empty()) else {
         return Ok(vec![]);
     };
@@ -171,7 +172,11 @@ async fn field_values(
         };
         let field_type = FieldType::parse(&def.field_type).unwrap_or(FieldType::Text);
         match check_value(field_type, &def.options(), &value) {
-            Ok(v) => out.push((def.id, v)),
+            Ok(value) => out.push(FieldValue {
+                field_id: def.id,
+                key: def.field_key.clone(),
+                value,
+            }),
             Err(m) => invalid.push(at, m),
         }
     }
