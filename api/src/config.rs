@@ -19,6 +19,10 @@ pub struct Config {
     pub trust_proxy: bool,
     /// How often an idle event stream gets a keep-alive comment.
     pub sse_heartbeat: std::time::Duration,
+    /// Largest file accepted by upload or fetched from a channel, in bytes.
+    pub max_upload_bytes: u64,
+    /// Delay before the first retry of a failed job (doubling after each failure).
+    pub job_retry_base: std::time::Duration,
 }
 
 impl std::fmt::Debug for Config {
@@ -67,6 +71,18 @@ impl Config {
                     .and_then(|v| v.parse().ok())
                     .unwrap_or(15)
                     .max(1),
+            ),
+            max_upload_bytes: env("ISM_MAX_UPLOAD_MB")
+                .and_then(|v| v.parse::<u64>().ok())
+                .unwrap_or(25)
+                .max(1)
+                * 1024
+                * 1024,
+            job_retry_base: std::time::Duration::from_millis(
+                env("ISM_JOB_RETRY_BASE_MS")
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(5_000)
+                    .max(10),
             ),
         })
     }

@@ -10,6 +10,7 @@ pub mod error;
 pub mod idempotency;
 pub mod invitations;
 pub mod jobs;
+pub mod notifications;
 pub mod outbox;
 pub mod schema;
 pub mod sessions;

@@ -174,6 +174,12 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         last_interaction_at -> Nullable<Timestamp>,
+        conversation_id -> Nullable<BigInt>,
+        conversation_status -> Nullable<Text>,
+        last_message_id -> Nullable<BigInt>,
+        last_incoming_message_id -> Nullable<BigInt>,
+        waiting_since -> Nullable<Timestamp>,
+        last_channel_id -> Nullable<BigInt>,
     }
 }
 
@@ -233,6 +239,169 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    channels (id) {
+        id -> BigInt,
+        workspace_id -> BigInt,
+        kind -> Text,
+        name -> Text,
+        config -> Text,
+        secret -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    contact_channels (id) {
+        id -> BigInt,
+        workspace_id -> BigInt,
+        contact_id -> BigInt,
+        channel_id -> BigInt,
+        external_id -> Text,
+        last_incoming_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    closing_note_categories (id) {
+        id -> BigInt,
+        workspace_id -> BigInt,
+        name -> Text,
+        description -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    conversations (id) {
+        id -> BigInt,
+        workspace_id -> BigInt,
+        contact_id -> BigInt,
+        status -> Text,
+        opened_at -> Timestamp,
+        opened_source -> Text,
+        opened_by -> Nullable<BigInt>,
+        closed_at -> Nullable<Timestamp>,
+        closed_source -> Nullable<Text>,
+        closed_by -> Nullable<BigInt>,
+        category -> Nullable<Text>,
+        summary -> Nullable<Text>,
+        assignee_id -> Nullable<BigInt>,
+        first_response_at -> Nullable<Timestamp>,
+        first_response_by -> Nullable<BigInt>,
+        first_response_seconds -> Nullable<BigInt>,
+        resolution_seconds -> Nullable<BigInt>,
+        incoming_count -> BigInt,
+        outgoing_count -> BigInt,
+    }
+}
+
+diesel::table! {
+    files (id) {
+        id -> BigInt,
+        workspace_id -> BigInt,
+        name -> Text,
+        mime -> Text,
+        size -> BigInt,
+        storage_key -> Text,
+        sha256 -> Text,
+        source -> Text,
+        uploaded_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    messages (id) {
+        id -> BigInt,
+        workspace_id -> BigInt,
+        contact_id -> BigInt,
+        conversation_id -> Nullable<BigInt>,
+        channel_id -> Nullable<BigInt>,
+        direction -> Text,
+        sender_type -> Text,
+        sender_id -> Nullable<BigInt>,
+        msg_type -> Text,
+        text -> Nullable<Text>,
+        file_id -> Nullable<BigInt>,
+        attachment -> Nullable<Text>,
+        template -> Nullable<Text>,
+        status -> Text,
+        error -> Nullable<Text>,
+        provider_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    comments (id) {
+        id -> BigInt,
+        workspace_id -> BigInt,
+        contact_id -> BigInt,
+        author_type -> Text,
+        author_id -> Nullable<BigInt>,
+        text -> Text,
+        mentions -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> BigInt,
+        workspace_id -> BigInt,
+        user_id -> BigInt,
+        kind -> Text,
+        contact_id -> Nullable<BigInt>,
+        actor_type -> Text,
+        actor_id -> Nullable<BigInt>,
+        detail -> Text,
+        read_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    snippets (id) {
+        id -> BigInt,
+        workspace_id -> BigInt,
+        name -> Text,
+        content -> Text,
+        file_ids -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    custom_inboxes (id) {
+        id -> BigInt,
+        workspace_id -> BigInt,
+        name -> Text,
+        owner_id -> Nullable<BigInt>,
+        filters -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    contact_reads (id) {
+        id -> BigInt,
+        workspace_id -> BigInt,
+        user_id -> BigInt,
+        contact_id -> BigInt,
+        last_read_message_id -> BigInt,
+        read_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> workspaces (workspace_id));
 diesel::joinable!(memberships -> teams (team_id));
@@ -240,6 +409,10 @@ diesel::joinable!(api_tokens -> users (created_by));
 diesel::joinable!(contacts -> users (assignee_id));
 diesel::joinable!(contact_field_values -> contact_fields (field_id));
 diesel::joinable!(contact_tags -> tags (tag_id));
+diesel::joinable!(contact_channels -> channels (channel_id));
+diesel::joinable!(contact_channels -> contacts (contact_id));
+diesel::joinable!(messages -> files (file_id));
+diesel::joinable!(conversations -> contacts (contact_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     workspaces,
@@ -260,4 +433,15 @@ diesel::allow_tables_to_appear_in_same_query!(
     tags,
     contact_tags,
     contact_activity,
+    channels,
+    contact_channels,
+    closing_note_categories,
+    conversations,
+    files,
+    messages,
+    comments,
+    notifications,
+    snippets,
+    custom_inboxes,
+    contact_reads,
 );

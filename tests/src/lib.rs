@@ -64,20 +64,22 @@ impl TestServer {
 
     /// Another server on the same database (another node of the same deployment).
     pub async fn on(db: std::sync::Arc<TestDb>) -> TestServer {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a port");
         let config = api::Config {
             database_url: db.url.clone(),
             data_dir: db.data_dir.clone(),
             jwt_secret: JWT_SECRET.as_bytes().to_vec(),
             allow_private_urls: true,
-            public_url: None,
+            public_url: Some(format!("http://{}", listener.local_addr().unwrap())),
             db_pool_size: 4,
             trust_proxy: false,
             sse_heartbeat: Duration::from_secs(1),
+            max_upload_bytes: 1024 * 1024,
+            job_retry_base: Duration::from_millis(100),
         };
         let (tx, rx) = std::sync::mpsc::channel();
         let thread = std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
-                let listener = TcpListener::bind("127.0.0.1:0").expect("bind a port");
                 let (server, addr) = api::start(config, listener, 1)
                     .await
                     .expect("server starts");
