@@ -38,6 +38,9 @@ use crate::worker::Worker;
         (name = "users", description = "Members and invitations"),
         (name = "teams", description = "Teams"),
         (name = "contacts", description = "Contacts, custom fields and tags"),
+        (name = "conversations", description = "Conversations, messages, private notes and the timeline"),
+        (name = "inbox", description = "The team inbox: threads, counts, unread marks, bulk actions"),
+        (name = "channels", description = "Channels and their inbound webhooks"),
         (name = "api-tokens", description = "Developer API tokens"),
         (name = "events", description = "Realtime events"),
         (name = "operations", description = "Health and metrics"),
@@ -162,18 +165,25 @@ pub async fn start(
 
     let hub = Hub::new(last_event);
     actix_web::rt::spawn(hub.clone().run_tailer(pool.clone()));
-    let worker = Worker::new(pool.clone(), format!("node-{}", uuid::Uuid::new_v4()));
-    actix_web::rt::spawn(worker.run());
-
     let spec = openapi();
     let routes = web::Data::new(Routes::from_spec(&spec));
+    let retry_base = config.job_retry_base;
     let state = web::Data::new(AppState {
-        pool,
+        pool: pool.clone(),
         jwt: Jwt::new(&config.jwt_secret),
+        secrets: crate::secrets::SecretBox::new(&config.jwt_secret),
         config,
         hub,
         metrics: Arc::new(Metrics::new()),
     });
+    let mut worker = Worker::new(pool, format!("node-{}", uuid::Uuid::new_v4()));
+    worker.policy.base = chrono::Duration::from_std(retry_base).unwrap_or(worker.policy.base);
+    let shared = state.clone().into_inner();
+    let worker = worker.handle(
+        storage::messages::SEND_JOB,
+        Arc::new(move |job| Box::pin(crate::channels::send::run(shared.clone(), job))),
+    );
+    actix_web::rt::spawn(worker.run());
     let addr = listener.local_addr()?;
     let server = HttpServer::new(move || {
         let (app, _) = App::new()

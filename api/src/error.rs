@@ -42,6 +42,9 @@ pub enum ApiError {
     MethodNotAllowed(String),
     #[error("{0}")]
     Conflict(String),
+    /// A free-form message outside the channel's messaging window.
+    #[error("{0}")]
+    WindowClosed(String),
     #[error("the request body is larger than {0} bytes")]
     PayloadTooLarge(usize),
     #[error("{0}")]
@@ -72,6 +75,7 @@ impl ApiError {
         match self {
             ApiError::Invalid(_) => "/problems/validation",
             ApiError::TooManyRequests { .. } => "/problems/rate-limited",
+            ApiError::WindowClosed(_) => "/problems/messaging-window-closed",
             _ => "about:blank",
         }
     }
@@ -110,7 +114,7 @@ impl ResponseError for ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Conflict(_) | ApiError::WindowClosed(_) => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,

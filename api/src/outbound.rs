@@ -44,6 +44,28 @@ pub async fn check_url(raw: &str, allow_private: bool) -> Result<(Url, Vec<IpAdd
     Ok((url, addrs))
 }
 
+/// An HTTP client that connects only to `addrs` for the URL's host (the addresses the guard
+/// checked), so a DNS answer cannot change between check and use.
+pub fn pinned_client(
+    url: &Url,
+    addrs: &[IpAddr],
+    timeout: std::time::Duration,
+) -> reqwest::Result<reqwest::Client> {
+    let port = url.port_or_known_default().unwrap_or(443);
+    let mut builder = reqwest::Client::builder()
+        .timeout(timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("IS-Messenger/", env!("CARGO_PKG_VERSION")));
+    if let Some(url::Host::Domain(name)) = url.host() {
+        let sockets: Vec<std::net::SocketAddr> = addrs
+            .iter()
+            .map(|ip| std::net::SocketAddr::new(*ip, port))
+            .collect();
+        builder = builder.resolve_to_addrs(name, &sockets);
+    }
+    builder.build()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -48,6 +48,66 @@ pub fn dummy_password_hash() -> &'static str {
     HASH.get_or_init(|| hash_password("not a real password").unwrap_or_default())
 }
 
+/// Encrypts secrets the server must use again later (channel tokens it sends on outbound
+/// calls): XChaCha20-Poly1305 under a key derived from the server secret. Stored as
+/// `v1:<base64(nonce || ciphertext)>`.
+pub struct SecretBox {
+    cipher: chacha20poly1305::XChaCha20Poly1305,
+}
+
+impl SecretBox {
+    pub fn new(server_secret: &[u8]) -> Self {
+        use chacha20poly1305::KeyInit;
+        let mut h = Sha256::new();
+        h.update(b"ismessenger secret box v1\0");
+        h.update(server_secret);
+        let key = h.finalize();
+        SecretBox {
+            cipher: chacha20poly1305::XChaCha20Poly1305::new(&key),
+        }
+    }
+
+    pub fn seal(&self, plain: &str) -> String {
+        use chacha20poly1305::aead::{Aead, AeadCore};
+        let nonce =
+            chacha20poly1305::XChaCha20Poly1305::generate_nonce(&mut chacha20poly1305::aead::OsRng);
+        let sealed = self
+            .cipher
+            .encrypt(&nonce, plain.as_bytes())
+            .expect("encryption of a small secret cannot fail");
+        let mut out = nonce.to_vec();
+        out.extend(sealed);
+        format!("v1:{}", URL_SAFE_NO_PAD.encode(out))
+    }
+
+    /// `None` when the value was not sealed with this server's secret.
+    pub fn open(&self, sealed: &str) -> Option<String> {
+        use chacha20poly1305::aead::Aead;
+        let raw = URL_SAFE_NO_PAD.decode(sealed.strip_prefix("v1:")?).ok()?;
+        if raw.len() < 24 {
+            return None;
+        }
+        let (nonce, body) = raw.split_at(24);
+        let plain = self
+            .cipher
+            .decrypt(
+                &chacha20poly1305::XNonce::from(<[u8; 24]>::try_from(nonce).ok()?),
+                body,
+            )
+            .ok()?;
+        String::from_utf8(plain).ok()
+    }
+}
+
+/// Compares two secrets in time independent of where they differ.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    // Hash first so the comparison also does not reveal the expected length.
+    Sha256::digest(a.as_bytes())
+        .ct_eq(&Sha256::digest(b.as_bytes()))
+        .into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,6 +119,26 @@ mod tests {
         assert!(verify_password("correct horse", &h));
         assert!(!verify_password("wrong horse", &h));
         assert!(!verify_password("x", "not a hash"));
+    }
+
+    #[test]
+    fn sealed_secrets_open_only_with_their_key() {
+        let b = SecretBox::new(b"server secret one");
+        let sealed = b.seal("channel-token");
+        assert!(sealed.starts_with("v1:"));
+        assert!(!sealed.contains("channel-token"));
+        assert_ne!(sealed, b.seal("channel-token"), "fresh nonce each time");
+        assert_eq!(b.open(&sealed).as_deref(), Some("channel-token"));
+        assert_eq!(SecretBox::new(b"another secret").open(&sealed), None);
+        assert_eq!(b.open("v1:short"), None);
+        assert_eq!(b.open("plain"), None);
+    }
+
+    #[test]
+    fn secrets_compare_exactly() {
+        assert!(same_secret("abc", "abc"));
+        assert!(!same_secret("abc", "abd"));
+        assert!(!same_secret("abc", "abcd"));
     }
 
     #[test]

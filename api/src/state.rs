@@ -17,6 +17,8 @@ pub struct AppState {
     pub config: Config,
     pub hub: Arc<Hub>,
     pub metrics: Arc<Metrics>,
+    /// Seals secrets the server sends later (channel tokens).
+    pub secrets: crate::secrets::SecretBox,
 }
 
 impl AppState {

@@ -73,6 +73,8 @@ pub enum Action {
     DeleteContact,
     /// Delete a tag from the workspace (and from every contact).
     DeleteTag,
+    /// Connect, change and remove channels.
+    ManageChannels,
 }
 
 /// The single access decision of the product. Owner ⊃ manager ⊃ agent; managers handle
@@ -85,9 +87,10 @@ pub fn can(actor: Actor, action: Action) -> bool {
         | Action::UpdateTeam
         | Action::ListInvitations => role >= Role::Manager,
         Action::DeleteTeam | Action::DeleteContactField => role == Role::Owner,
-        Action::ManageContactFields | Action::DeleteContact | Action::DeleteTag => {
-            role >= Role::Manager
-        }
+        Action::ManageContactFields
+        | Action::DeleteContact
+        | Action::DeleteTag
+        | Action::ManageChannels => role >= Role::Manager,
         Action::Invite(invitee) => match role {
             Role::Owner => true,
             Role::Manager => invitee == Role::Agent,
@@ -200,6 +203,9 @@ mod tests {
         assert!(!can(a, Action::ManageContactFields));
         assert!(!can(a, Action::DeleteContact));
         assert!(!can(a, Action::DeleteTag));
+        assert!(!can(a, Action::ManageChannels));
+        assert!(can(Actor::Member(Manager), Action::ManageChannels));
+        assert!(can(Actor::ApiToken, Action::ManageChannels));
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod account;
 pub mod closing;
 pub mod contacts;
 pub mod jobs;
+pub mod messages;
 pub mod net;
 pub mod validation;
 pub mod variables;

@@ -8,8 +8,8 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::schema::{
-    contact_activity, contact_field_values, contact_fields, contact_tags, contacts, memberships,
-    tags, users,
+    channels, contact_activity, contact_channels, contact_field_values, contact_fields,
+    contact_tags, contacts, memberships, tags, users,
 };
 use crate::{outbox, write_tx, DbConn, Page, StorageError, StorageResult};
 
@@ -33,6 +33,15 @@ pub struct Contact {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub last_interaction_at: Option<NaiveDateTime>,
+    /// The latest conversation and its status (`open`/`closed`; None: never had one).
+    pub conversation_id: Option<i64>,
+    pub conversation_status: Option<String>,
+    pub last_message_id: Option<i64>,
+    pub last_incoming_message_id: Option<i64>,
+    /// Since when the contact waits for an answer.
+    pub waiting_since: Option<NaiveDateTime>,
+    /// The channel the contact last wrote on.
+    pub last_channel_id: Option<i64>,
 }
 
 /// A contact with everything its API view shows.
@@ -43,6 +52,11 @@ pub struct ContactDetail {
     pub tags: Vec<String>,
     pub fields: BTreeMap<String, String>,
     pub assignee_name: Option<String>,
+    /// The contact's identities on channels.
+    #[serde(skip)]
+    pub channels: Vec<(crate::channels::ContactChannel, crate::channels::Channel)>,
+    #[serde(skip)]
+    pub open_conversation: Option<crate::conversations::Conversation>,
 }
 
 /// How a route names a contact: `123`, `id:123`, `email:…`, `phone:+…`.
@@ -159,7 +173,7 @@ fn digits(phone: Option<&str>) -> Option<String> {
     phone.map(|p| p.chars().filter(char::is_ascii_digit).collect())
 }
 
-fn record(
+pub(crate) fn record(
     conn: &mut DbConn,
     c: &Contact,
     kind: &str,
@@ -181,7 +195,7 @@ fn record(
     Ok(())
 }
 
-fn get(conn: &mut DbConn, workspace_id: i64, id: i64) -> StorageResult<Contact> {
+pub(crate) fn get(conn: &mut DbConn, workspace_id: i64, id: i64) -> StorageResult<Contact> {
     resolve(conn, workspace_id, &ContactRef::Id(id), &Visibility::All)
 }
 
@@ -594,9 +608,37 @@ pub fn details(conn: &mut DbConn, list: Vec<Contact>) -> StorageResult<Vec<Conta
         .load::<(i64, String)>(conn)?
         .into_iter()
         .collect();
+    let mut channels_of: HashMap<i64, Vec<_>> = HashMap::new();
+    for (identity, channel) in contact_channels::table
+        .inner_join(channels::table)
+        .filter(contact_channels::contact_id.eq_any(&ids))
+        .order(contact_channels::id.asc())
+        .select((
+            crate::channels::ContactChannel::as_select(),
+            crate::channels::Channel::as_select(),
+        ))
+        .load::<(crate::channels::ContactChannel, crate::channels::Channel)>(conn)?
+    {
+        channels_of
+            .entry(identity.contact_id)
+            .or_default()
+            .push((identity, channel));
+    }
+    let open_ids: Vec<i64> = list
+        .iter()
+        .filter(|c| c.conversation_status.as_deref() == Some(crate::conversations::OPEN))
+        .filter_map(|c| c.conversation_id)
+        .collect();
+    let mut open_of: HashMap<i64, crate::conversations::Conversation> =
+        crate::conversations::many(conn, &open_ids)?
+            .into_iter()
+            .map(|c| (c.contact_id, c))
+            .collect();
     Ok(list
         .into_iter()
         .map(|c| ContactDetail {
+            channels: channels_of.remove(&c.id).unwrap_or_default(),
+            open_conversation: open_of.remove(&c.id),
             tags: tags_of.remove(&c.id).unwrap_or_default(),
             fields: fields_of.remove(&c.id).unwrap_or_default(),
             assignee_name: c.assignee_id.and_then(|a| names.get(&a).cloned()),
@@ -633,19 +675,14 @@ fn like_pattern(s: &str) -> String {
     format!("%{escaped}%")
 }
 
-/// Contacts in id order matching the filter (search terms are alternatives), within visibility.
-pub fn list(
-    conn: &mut DbConn,
-    workspace_id: i64,
+pub(crate) type BoxedContacts<'a> = contacts::BoxedQuery<'a, crate::db::MultiBackend>;
+
+/// Narrows a contact query to the filter's search terms (alternatives), tag and assignee.
+pub(crate) fn apply_filter<'a>(
+    mut q: BoxedContacts<'a>,
     filter: &ListFilter,
-    visibility: &Visibility,
-    after_id: i64,
-    limit: i64,
-) -> StorageResult<Page<ContactDetail>> {
-    let mut q = contacts::table
-        .filter(contacts::workspace_id.eq(workspace_id))
-        .filter(contacts::id.gt(after_id))
-        .into_boxed();
+    workspace_id: i64,
+) -> BoxedContacts<'a> {
     let searching = filter.name_like.is_some()
         || filter.phone_digits.is_some()
         || filter.email.is_some()
@@ -687,6 +724,23 @@ pub fn list(
         Some(AssigneeFilter::User(u)) => q = q.filter(contacts::assignee_id.eq(u)),
         None => {}
     }
+    q
+}
+
+/// Contacts in id order matching the filter (search terms are alternatives), within visibility.
+pub fn list(
+    conn: &mut DbConn,
+    workspace_id: i64,
+    filter: &ListFilter,
+    visibility: &Visibility,
+    after_id: i64,
+    limit: i64,
+) -> StorageResult<Page<ContactDetail>> {
+    let mut q = contacts::table
+        .filter(contacts::workspace_id.eq(workspace_id))
+        .filter(contacts::id.gt(after_id))
+        .into_boxed();
+    q = apply_filter(q, filter, workspace_id);
     if let Visibility::AssignedTo(ids) = visibility {
         q = q.filter(contacts::assignee_id.eq_any(ids.clone()));
     }

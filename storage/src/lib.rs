@@ -3,19 +3,27 @@
 
 pub mod accounts;
 pub mod api_tokens;
+pub mod categories;
+pub mod channels;
+pub mod comments;
 pub mod contact_fields;
 pub mod contacts;
+pub mod conversations;
 pub mod db;
 pub mod error;
 pub mod idempotency;
+pub mod inbox;
 pub mod invitations;
 pub mod jobs;
+pub mod merge;
+pub mod messages;
 pub mod notifications;
 pub mod outbox;
 pub mod schema;
 pub mod sessions;
 pub mod tags;
 pub mod teams;
+pub mod timeline;
 
 pub use db::{connect, migrate, write_tx, DbConn, DbUrl, Pool, PooledConn};
 pub use error::{StorageError, StorageResult};

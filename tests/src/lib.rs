@@ -2,6 +2,7 @@
 //! fresh database (SQLite file, or a PostgreSQL database cloned from a migrated template),
 //! driven over HTTP. `scenario!` runs a test on both backends.
 
+pub mod bridge;
 pub mod db;
 pub mod sse;
 

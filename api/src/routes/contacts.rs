@@ -20,6 +20,9 @@ use validator::Validate;
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{double_option, PageQuery, Paged, ValidJson};
+use crate::routes::thread_views::{
+    identity_view, reply_window, ContactChannelView, ConversationView, ReplyWindowView,
+};
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -48,6 +51,12 @@ pub struct ContactView {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub last_interaction_at: Option<DateTime<Utc>>,
+    /// The contact's identities on channels.
+    pub channels: Vec<ContactChannelView>,
+    /// The open conversation, if any.
+    pub open_conversation: Option<ConversationView>,
+    /// The messaging window of each of the contact's channels, for a person replying now.
+    pub reply_window: Vec<ReplyWindowView>,
 }
 
 impl From<ContactDetail> for ContactView {
@@ -60,7 +69,19 @@ impl From<ContactDetail> for ContactView {
         )
         .trim()
         .to_string();
+        let now = Utc::now();
         ContactView {
+            channels: d
+                .channels
+                .iter()
+                .map(|(i, ch)| identity_view(i, ch))
+                .collect(),
+            reply_window: d
+                .channels
+                .iter()
+                .map(|(i, ch)| reply_window(ch, i.last_incoming_at.map(storage::utc), now))
+                .collect(),
+            open_conversation: d.open_conversation.as_ref().map(ConversationView::from),
             id: c.id,
             name,
             first_name: c.first_name,
@@ -272,7 +293,8 @@ pub struct ContactQuery {
     pub cursor: Option<String>,
 }
 
-fn search_filter(q: &str) -> ListFilter {
+/// The search terms a `?search=` stands for: id, e-mail, or name/phone/id alternatives.
+pub fn search_filter(q: &str) -> ListFilter {
     let q = q.trim();
     let mut f = ListFilter::default();
     if let Some(id) = q.strip_prefix("id:") {
@@ -285,6 +307,18 @@ fn search_filter(q: &str) -> ListFilter {
         f.id = q.parse().ok();
     }
     f
+}
+
+/// `?assignee=me|unassigned|<user id>`.
+pub fn assignee_filter(auth: &Auth, raw: Option<&str>) -> ApiResult<Option<AssigneeFilter>> {
+    Ok(match raw.map(str::trim) {
+        None | Some("") => None,
+        Some("unassigned") => Some(AssigneeFilter::Unassigned),
+        Some("me") => Some(AssigneeFilter::User(auth.member()?)),
+        Some(id) => Some(AssigneeFilter::User(id.parse().map_err(|_| {
+            ApiError::invalid("assignee", "must be me, unassigned or a user id")
+        })?)),
+    })
 }
 
 /// Contacts in id order, searched and filtered.
@@ -308,14 +342,7 @@ pub async fn list_contacts(
         .map(search_filter)
         .unwrap_or_default();
     filter.tag = q.tag.filter(|t| !t.trim().is_empty());
-    filter.assignee = match q.assignee.as_deref() {
-        None | Some("") => None,
-        Some("unassigned") => Some(AssigneeFilter::Unassigned),
-        Some("me") => Some(AssigneeFilter::User(auth.member()?)),
-        Some(id) => Some(AssigneeFilter::User(id.parse().map_err(|_| {
-            ApiError::invalid("assignee", "must be me, unassigned or a user id")
-        })?)),
-    };
+    filter.assignee = assignee_filter(&auth, q.assignee.as_deref())?;
     let v = visibility(&state, &auth).await?;
     let ws = auth.workspace_id;
     let page = state
@@ -553,6 +580,19 @@ pub struct ActivityView {
     pub created_at: DateTime<Utc>,
 }
 
+impl From<&storage::contacts::Activity> for ActivityView {
+    fn from(a: &storage::contacts::Activity) -> Self {
+        ActivityView {
+            id: a.id,
+            kind: a.kind.clone(),
+            detail: serde_json::from_str(&a.detail).unwrap_or_default(),
+            actor_type: a.actor_type.clone(),
+            actor_id: a.actor_id,
+            created_at: storage::utc(a.created_at),
+        }
+    }
+}
+
 /// The contact's history, newest first.
 #[utoipa::path(tag = "contacts", operation_id = "listContactActivity", security(("bearer" = [])), params(("contact" = String, Path), PageQuery), responses((status = 200, body = Paged<ActivityView>), (status = 404, body = crate::error::Problem)))]
 #[get("/contacts/{contact}/activity")]
@@ -567,17 +607,6 @@ pub async fn list_activity(
     let page = state
         .db(move |conn| storage::contacts::activity(conn, c.id, before, limit))
         .await?;
-    let items = page
-        .items
-        .into_iter()
-        .map(|a| ActivityView {
-            id: a.id,
-            kind: a.kind,
-            detail: serde_json::from_str(&a.detail).unwrap_or_default(),
-            actor_type: a.actor_type,
-            actor_id: a.actor_id,
-            created_at: storage::utc(a.created_at),
-        })
-        .collect();
+    let items = page.items.iter().map(ActivityView::from).collect();
     Ok(web::Json(Paged::new(items, page.next_after)))
 }

@@ -2,17 +2,24 @@
 
 pub mod api_tokens;
 pub mod auth;
+pub mod channels;
 pub mod contact_fields;
 pub mod contacts;
+pub mod conversations;
 pub mod events;
+pub mod inbox;
 pub mod invitations;
 pub mod me;
+pub mod merge;
+pub mod messages;
 pub mod ops;
 pub mod rules;
 pub mod tags;
 pub mod teams;
+pub mod thread_views;
 pub mod users;
 pub mod views;
+pub mod webhooks;
 pub mod workspace;
 
 use utoipa_actix_web::scope;
@@ -21,6 +28,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 /// Every documented route.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(ops::healthz)
+        .service(webhooks::channel_webhook)
         .service(ops::readyz)
         .service(ops::metrics)
         .service(
@@ -51,6 +59,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(api_tokens::list_api_tokens)
                 .service(api_tokens::create_api_token)
                 .service(api_tokens::revoke_api_token)
+                .service(merge::merge_suggestions)
+                .service(merge::merge_contacts)
                 .service(contacts::list_contacts)
                 .service(contacts::create_contact)
                 .service(contacts::get_contact)
@@ -67,6 +77,20 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(tags::list_tags)
                 .service(tags::create_tag)
                 .service(tags::delete_tag)
+                .service(conversations::set_conversation)
+                .service(conversations::list_conversations)
+                .service(conversations::get_conversation)
+                .service(messages::list_messages)
+                .service(messages::send_message)
+                .service(messages::create_comment)
+                .service(inbox::list_inbox)
+                .service(inbox::bulk)
+                .service(inbox::mark_read)
+                .service(channels::list_channels)
+                .service(channels::get_channel)
+                .service(channels::create_channel)
+                .service(channels::update_channel)
+                .service(channels::delete_channel)
                 .service(events::create_ticket)
                 .service(events::stream),
         );

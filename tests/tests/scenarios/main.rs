@@ -3,6 +3,7 @@
 mod auth;
 mod contacts;
 mod events;
+mod inbox_loop;
 mod jobs;
 mod members;
 mod plumbing;

@@ -1,0 +1,261 @@
+//! Channels: listed by every member (to pick one when replying), connected, changed and
+//! removed by owners and managers. A custom channel's `api_token` is shown once, at creation
+//! or rotation, and kept encrypted: the server sends it on every outbound call.
+
+use actix_web::{delete, get, patch, post, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use domain::access::Action;
+use domain::windows::ChannelKind;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use crate::auth::Auth;
+use crate::channels::custom::CustomConfig;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::ValidJson;
+use crate::state::AppState;
+
+/// Every channel kind of the product; `custom` can be connected today.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ChannelKindName {
+    Whatsapp,
+    Messenger,
+    Instagram,
+    Telegram,
+    Line,
+    Viber,
+    WebChat,
+    Email,
+    Sms,
+    Custom,
+}
+
+impl ChannelKindName {
+    fn kind(self) -> ChannelKind {
+        let name = serde_json::to_value(self).ok();
+        name.as_ref()
+            .and_then(|v| v.as_str())
+            .and_then(ChannelKind::parse)
+            .unwrap_or(ChannelKind::Custom)
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChannelView {
+    pub id: i64,
+    /// whatsapp, messenger, instagram, telegram, line, viber, web_chat, email, sms, custom
+    pub kind: String,
+    pub name: String,
+    /// The channel's settings (never its secrets).
+    #[schema(value_type = Object)]
+    pub config: serde_json::Value,
+    /// Where the provider posts inbound events.
+    pub webhook_url: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChannelWithToken {
+    #[serde(flatten)]
+    pub channel: ChannelView,
+    /// The bearer token the bridge sends and receives. Shown only now: store it.
+    pub api_token: String,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+pub struct NewChannel {
+    pub kind: ChannelKindName,
+    #[validate(length(min = 1, max = 100))]
+    pub name: String,
+    /// For `custom`: `{api_base_url, id_type: phone|custom, reply_window_hours?, voice_notes?}`.
+    #[schema(value_type = Object)]
+    pub config: serde_json::Value,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+pub struct ChannelChange {
+    #[validate(length(min = 1, max = 100))]
+    pub name: Option<String>,
+    /// Replaces the settings; `id_type` cannot change once contacts are known by it.
+    #[schema(value_type = Option<Object>)]
+    pub config: Option<serde_json::Value>,
+    /// Issues a new `api_token` (answered once); the old one stops working at once.
+    pub rotate_token: Option<bool>,
+}
+
+fn view(state: &AppState, c: &storage::channels::Channel) -> ChannelView {
+    ChannelView {
+        id: c.id,
+        kind: c.kind.clone(),
+        name: c.name.clone(),
+        config: serde_json::from_str(&c.config).unwrap_or_default(),
+        webhook_url: crate::channels::webhook_url(&state.config, c.id),
+        created_at: storage::utc(c.created_at),
+        updated_at: storage::utc(c.updated_at),
+    }
+}
+
+/// Checks a custom channel's settings, the bridge URL against the private-address guard too.
+async fn checked_config(state: &AppState, raw: &serde_json::Value) -> ApiResult<CustomConfig> {
+    let config = CustomConfig::parse(raw)?;
+    if let Err(e) =
+        crate::outbound::check_url(&config.api_base_url, state.config.allow_private_urls).await
+    {
+        return Err(ApiError::invalid("config.api_base_url", &e.to_string()));
+    }
+    Ok(config)
+}
+
+fn new_token() -> String {
+    format!("ismc_{}", crate::secrets::random_token(32))
+}
+
+/// The workspace's channels.
+#[utoipa::path(tag = "channels", operation_id = "listChannels", security(("bearer" = [])), responses((status = 200, body = Vec<ChannelView>)))]
+#[get("/channels")]
+pub async fn list_channels(
+    state: web::Data<AppState>,
+    auth: Auth,
+) -> ApiResult<web::Json<Vec<ChannelView>>> {
+    let ws = auth.workspace_id;
+    let list = state
+        .db(move |conn| storage::channels::list(conn, ws))
+        .await?;
+    Ok(web::Json(list.iter().map(|c| view(&state, c)).collect()))
+}
+
+/// One channel.
+#[utoipa::path(tag = "channels", operation_id = "getChannel", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 200, body = ChannelView), (status = 404, body = crate::error::Problem)))]
+#[get("/channels/{id}")]
+pub async fn get_channel(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+) -> ApiResult<web::Json<ChannelView>> {
+    let (ws, id) = (auth.workspace_id, id.into_inner());
+    let c = state
+        .db(move |conn| storage::channels::get(conn, ws, id))
+        .await?;
+    Ok(web::Json(view(&state, &c)))
+}
+
+/// Connect a channel (owners and managers). A custom channel answers its `api_token` once.
+#[utoipa::path(tag = "channels", operation_id = "createChannel", security(("bearer" = [])), request_body = NewChannel, responses((status = 201, body = ChannelWithToken), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+#[post("/channels")]
+pub async fn create_channel(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: ValidJson<NewChannel>,
+) -> ApiResult<HttpResponse> {
+    auth.require(Action::ManageChannels)?;
+    let body = body.0;
+    let kind = body.kind.kind();
+    if kind != ChannelKind::Custom {
+        return Err(ApiError::invalid(
+            "kind",
+            &format!(
+                "{} channels cannot be connected yet; custom channels can",
+                kind.as_str()
+            ),
+        ));
+    }
+    let config = checked_config(&state, &body.config).await?;
+    let token = new_token();
+    let sealed = state.secrets.seal(&token);
+    let (ws, name) = (auth.workspace_id, body.name.trim().to_string());
+    let config_json = serde_json::to_value(&config).map_err(ApiError::internal)?;
+    let c = state
+        .db(move |conn| {
+            storage::channels::create(
+                conn,
+                ws,
+                kind.as_str(),
+                &name,
+                &config_json,
+                Some(&sealed),
+                storage::naive(Utc::now()),
+            )
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(ChannelWithToken {
+        channel: view(&state, &c),
+        api_token: token,
+    }))
+}
+
+/// Rename, change settings or rotate the token (owners and managers).
+#[utoipa::path(tag = "channels", operation_id = "updateChannel", security(("bearer" = [])), params(("id" = i64, Path)), request_body = ChannelChange, responses((status = 200, body = ChannelView), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+#[patch("/channels/{id}")]
+pub async fn update_channel(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+    body: ValidJson<ChannelChange>,
+) -> ApiResult<HttpResponse> {
+    auth.require(Action::ManageChannels)?;
+    let (ws, id, body) = (auth.workspace_id, id.into_inner(), body.0);
+    let current = state
+        .db(move |conn| storage::channels::get(conn, ws, id))
+        .await?;
+    let config = match &body.config {
+        Some(raw) => {
+            let new = checked_config(&state, raw).await?;
+            if let Some(old) = crate::channels::custom_config(&current) {
+                if old.id_type != new.id_type {
+                    return Err(ApiError::invalid(
+                        "config.id_type",
+                        "cannot change: contacts are already known by it",
+                    ));
+                }
+            }
+            serde_json::to_value(&new).map_err(ApiError::internal)?
+        }
+        None => serde_json::from_str(&current.config).unwrap_or_default(),
+    };
+    let token = body.rotate_token.unwrap_or(false).then(new_token);
+    let sealed = token.as_ref().map(|t| state.secrets.seal(t));
+    let name = body
+        .name
+        .map(|n| n.trim().to_string())
+        .unwrap_or(current.name);
+    let c = state
+        .db(move |conn| {
+            storage::channels::update(
+                conn,
+                ws,
+                id,
+                &name,
+                &config,
+                sealed.as_deref(),
+                storage::naive(Utc::now()),
+            )
+        })
+        .await?;
+    let v = view(&state, &c);
+    Ok(match token {
+        Some(api_token) => HttpResponse::Ok().json(ChannelWithToken {
+            channel: v,
+            api_token,
+        }),
+        None => HttpResponse::Ok().json(v),
+    })
+}
+
+/// Remove a channel (owners and managers); its messages stay in the contacts' history.
+#[utoipa::path(tag = "channels", operation_id = "deleteChannel", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 204), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+#[delete("/channels/{id}")]
+pub async fn delete_channel(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
+    auth.require(Action::ManageChannels)?;
+    let (ws, id) = (auth.workspace_id, id.into_inner());
+    state
+        .db(move |conn| storage::channels::delete(conn, ws, id, storage::naive(Utc::now())))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

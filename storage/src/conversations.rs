@@ -1,0 +1,237 @@
+//! Conversations: opened by a contact's message, a user, the API or automation; closed with a
+//! closing note; at most one open per contact (the database enforces it too). Each change
+//! keeps the contact's thread state, the activity history and the outbox in step.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use domain::closing::ClosingNote;
+use serde::Serialize;
+
+use crate::contacts::{self, ActorRef, Contact};
+use crate::schema::{contacts as contacts_t, conversations};
+use crate::{outbox, write_tx, DbConn, StorageError, StorageResult};
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = conversations)]
+pub struct Conversation {
+    pub id: i64,
+    pub workspace_id: i64,
+    pub contact_id: i64,
+    pub status: String,
+    pub opened_at: NaiveDateTime,
+    pub opened_source: String,
+    pub opened_by: Option<i64>,
+    pub closed_at: Option<NaiveDateTime>,
+    pub closed_source: Option<String>,
+    pub closed_by: Option<i64>,
+    pub category: Option<String>,
+    pub summary: Option<String>,
+    pub assignee_id: Option<i64>,
+    pub first_response_at: Option<NaiveDateTime>,
+    pub first_response_by: Option<i64>,
+    pub first_response_seconds: Option<i64>,
+    pub resolution_seconds: Option<i64>,
+    pub incoming_count: i64,
+    pub outgoing_count: i64,
+}
+
+pub const OPEN: &str = "open";
+pub const CLOSED: &str = "closed";
+
+pub fn get(conn: &mut DbConn, workspace_id: i64, id: i64) -> StorageResult<Conversation> {
+    Ok(conversations::table
+        .filter(conversations::workspace_id.eq(workspace_id))
+        .filter(conversations::id.eq(id))
+        .select(Conversation::as_select())
+        .first(conn)?)
+}
+
+/// The contact's open conversation, if any.
+pub fn open_of(conn: &mut DbConn, contact_id: i64) -> StorageResult<Option<Conversation>> {
+    Ok(conversations::table
+        .filter(conversations::contact_id.eq(contact_id))
+        .filter(conversations::status.eq(OPEN))
+        .select(Conversation::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Conversations by id (for views of many threads at once).
+pub fn many(conn: &mut DbConn, ids: &[i64]) -> StorageResult<Vec<Conversation>> {
+    Ok(conversations::table
+        .filter(conversations::id.eq_any(ids))
+        .select(Conversation::as_select())
+        .load(conn)?)
+}
+
+/// A contact's conversations, newest first, `limit` below `before_id`.
+pub fn of_contact(
+    conn: &mut DbConn,
+    contact_id: i64,
+    before_id: i64,
+    limit: i64,
+) -> StorageResult<crate::Page<Conversation>> {
+    let rows = conversations::table
+        .filter(conversations::contact_id.eq(contact_id))
+        .filter(conversations::id.lt(before_id))
+        .order(conversations::id.desc())
+        .limit(limit + 1)
+        .select(Conversation::as_select())
+        .load(conn)?;
+    Ok(crate::Page::from_rows(rows, limit, |c: &Conversation| c.id))
+}
+
+fn opened_by(actor: ActorRef) -> Option<i64> {
+    (actor.kind == "user").then_some(actor.id).flatten()
+}
+
+/// Opens a conversation inside the caller's transaction; Conflict when one is open already.
+pub fn open_in(
+    conn: &mut DbConn,
+    contact: &Contact,
+    source: &str,
+    actor: ActorRef,
+    now: NaiveDateTime,
+) -> StorageResult<Conversation> {
+    if open_of(conn, contact.id)?.is_some() {
+        return Err(StorageError::Conflict(
+            "the contact already has an open conversation".into(),
+        ));
+    }
+    let id: i64 = diesel::insert_into(conversations::table)
+        .values((
+            conversations::workspace_id.eq(contact.workspace_id),
+            conversations::contact_id.eq(contact.id),
+            conversations::status.eq(OPEN),
+            conversations::opened_at.eq(now),
+            conversations::opened_source.eq(source),
+            conversations::opened_by.eq(opened_by(actor)),
+        ))
+        .returning(conversations::id)
+        .get_result(conn)?;
+    diesel::update(contacts_t::table.find(contact.id))
+        .set((
+            contacts_t::conversation_id.eq(id),
+            contacts_t::conversation_status.eq(OPEN),
+            contacts_t::last_interaction_at.eq(now),
+        ))
+        .execute(conn)?;
+    contacts::record(
+        conn,
+        contact,
+        "conversation_opened",
+        serde_json::json!({"conversation_id": id, "source": source}),
+        actor,
+        now,
+    )?;
+    let c = get(conn, contact.workspace_id, id)?;
+    outbox::append(
+        conn,
+        contact.workspace_id,
+        "conversation.opened",
+        ("contact", Some(contact.id)),
+        &c,
+        now,
+    )?;
+    Ok(c)
+}
+
+/// Opens a conversation for a contact (409 when one is open).
+pub fn open(
+    conn: &mut DbConn,
+    workspace_id: i64,
+    contact_id: i64,
+    source: &str,
+    actor: ActorRef,
+    now: NaiveDateTime,
+) -> StorageResult<Conversation> {
+    write_tx(conn, |conn| {
+        let contact = contacts::get(conn, workspace_id, contact_id)?;
+        open_in(conn, &contact, source, actor, now)
+    })
+}
+
+/// How a conversation is being closed.
+#[derive(Debug, Clone)]
+pub struct Closing {
+    pub source: String,
+    pub note: ClosingNote,
+    /// Unassign the contact too (the legacy workspace toggle, for manual closes).
+    pub unassign: bool,
+}
+
+/// Closes the contact's open conversation inside the caller's transaction; Conflict when
+/// none is open.
+pub fn close_in(
+    conn: &mut DbConn,
+    contact: &Contact,
+    closing: &Closing,
+    actor: ActorRef,
+    now: NaiveDateTime,
+) -> StorageResult<Conversation> {
+    let Some(open) = open_of(conn, contact.id)? else {
+        return Err(StorageError::Conflict(
+            "the contact has no open conversation".into(),
+        ));
+    };
+    let resolution = (now - open.opened_at).num_seconds().max(0);
+    diesel::update(conversations::table.find(open.id))
+        .set((
+            conversations::status.eq(CLOSED),
+            conversations::closed_at.eq(now),
+            conversations::closed_source.eq(&closing.source),
+            conversations::closed_by.eq(opened_by(actor)),
+            conversations::category.eq(&closing.note.category),
+            conversations::summary.eq(&closing.note.summary),
+            conversations::assignee_id.eq(contact.assignee_id),
+            conversations::resolution_seconds.eq(resolution),
+        ))
+        .execute(conn)?;
+    diesel::update(contacts_t::table.find(contact.id))
+        .set((
+            contacts_t::conversation_status.eq(CLOSED),
+            contacts_t::waiting_since.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)?;
+    contacts::record(
+        conn,
+        contact,
+        "conversation_closed",
+        serde_json::json!({
+            "conversation_id": open.id,
+            "source": closing.source,
+            "category": closing.note.category,
+            "summary": closing.note.summary,
+        }),
+        actor,
+        now,
+    )?;
+    let c = get(conn, contact.workspace_id, open.id)?;
+    outbox::append(
+        conn,
+        contact.workspace_id,
+        "conversation.closed",
+        ("contact", Some(contact.id)),
+        &c,
+        now,
+    )?;
+    if closing.unassign && contact.assignee_id.is_some() {
+        contacts::set_assignee(conn, contact.workspace_id, contact.id, None, actor, now)?;
+    }
+    Ok(c)
+}
+
+/// Closes a contact's open conversation (409 when none is open).
+pub fn close(
+    conn: &mut DbConn,
+    workspace_id: i64,
+    contact_id: i64,
+    closing: &Closing,
+    actor: ActorRef,
+    now: NaiveDateTime,
+) -> StorageResult<Conversation> {
+    write_tx(conn, |conn| {
+        let contact = contacts::get(conn, workspace_id, contact_id)?;
+        close_in(conn, &contact, closing, actor, now)
+    })
+}

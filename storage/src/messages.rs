@@ -1,0 +1,568 @@
+//! Messages: received from channels (deduplicated on the provider's id), sent by users,
+//! the API or automation (pending until the channel answers), and their delivery statuses.
+//! Every message keeps its conversation's counts and metrics and the contact's thread state.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use domain::messages::{advances, MessageStatus};
+use serde::Serialize;
+
+use crate::channels::{self, Channel};
+use crate::contacts::{self, ActorRef, Contact, ContactChange};
+use crate::conversations::{self, Conversation};
+use crate::schema::{contact_channels, contacts as contacts_t, conversations as conv_t, messages};
+use crate::{jobs, outbox, write_tx, DbConn, StorageError, StorageResult};
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = messages)]
+pub struct Message {
+    pub id: i64,
+    pub workspace_id: i64,
+    pub contact_id: i64,
+    pub conversation_id: Option<i64>,
+    pub channel_id: Option<i64>,
+    pub direction: String,
+    pub sender_type: String,
+    pub sender_id: Option<i64>,
+    pub msg_type: String,
+    pub text: Option<String>,
+    pub file_id: Option<i64>,
+    /// JSON: `{type, url?, name?, mime?, size?, voice?, error?}`.
+    pub attachment: Option<String>,
+    /// JSON of a WhatsApp template.
+    pub template: Option<String>,
+    pub status: String,
+    pub error: Option<String>,
+    pub provider_id: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+pub const INCOMING: &str = "incoming";
+pub const OUTGOING: &str = "outgoing";
+/// The job that delivers an outgoing message through its channel.
+pub const SEND_JOB: &str = "channel.send";
+/// Attempts of a send before the message is failed.
+pub const SEND_ATTEMPTS: i32 = 6;
+/// The job that fetches a received attachment into the file store.
+pub const FETCH_JOB: &str = "attachment.fetch";
+
+pub fn get(conn: &mut DbConn, workspace_id: i64, id: i64) -> StorageResult<Message> {
+    Ok(messages::table
+        .filter(messages::workspace_id.eq(workspace_id))
+        .filter(messages::id.eq(id))
+        .select(Message::as_select())
+        .first(conn)?)
+}
+
+pub fn many(conn: &mut DbConn, ids: &[i64]) -> StorageResult<Vec<Message>> {
+    Ok(messages::table
+        .filter(messages::id.eq_any(ids))
+        .select(Message::as_select())
+        .load(conn)?)
+}
+
+/// The body of a message, whatever its direction.
+#[derive(Debug, Clone, Default)]
+pub struct Body {
+    pub msg_type: String,
+    pub text: Option<String>,
+    pub file_id: Option<i64>,
+    pub attachment: Option<serde_json::Value>,
+    pub template: Option<serde_json::Value>,
+}
+
+/// Profile a channel tells about a contact; fills only what the contact lacks.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Profile {
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub language: Option<String>,
+    pub country: Option<String>,
+    pub profile_pic: Option<String>,
+}
+
+/// One message event from a channel.
+#[derive(Debug, Clone)]
+pub struct Inbound {
+    pub channel_id: i64,
+    /// The contact's id on the channel (already validated for the channel's id type).
+    pub external_id: String,
+    /// Whether the external id is a phone number (then it also finds contacts by phone).
+    pub external_is_phone: bool,
+    pub provider_id: String,
+    /// `true` for a message the business sent from outside the platform (an echo).
+    pub echo: bool,
+    pub body: Body,
+    pub profile: Profile,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn insert(
+    conn: &mut DbConn,
+    contact: &Contact,
+    conversation_id: Option<i64>,
+    channel_id: Option<i64>,
+    direction: &str,
+    sender: ActorRef,
+    body: &Body,
+    status: MessageStatus,
+    provider_id: Option<&str>,
+    now: NaiveDateTime,
+) -> StorageResult<Message> {
+    let id: i64 = diesel::insert_into(messages::table)
+        .values((
+            messages::workspace_id.eq(contact.workspace_id),
+            messages::contact_id.eq(contact.id),
+            messages::conversation_id.eq(conversation_id),
+            messages::channel_id.eq(channel_id),
+            messages::direction.eq(direction),
+            messages::sender_type.eq(sender.kind),
+            messages::sender_id.eq(sender.id),
+            messages::msg_type.eq(&body.msg_type),
+            messages::text.eq(&body.text),
+            messages::file_id.eq(body.file_id),
+            messages::attachment.eq(body.attachment.as_ref().map(|a| a.to_string())),
+            messages::template.eq(body.template.as_ref().map(|t| t.to_string())),
+            messages::status.eq(status.as_str()),
+            messages::provider_id.eq(provider_id),
+            messages::created_at.eq(now),
+            messages::updated_at.eq(now),
+        ))
+        .returning(messages::id)
+        .get_result(conn)?;
+    get(conn, contact.workspace_id, id)
+}
+
+/// Finds the contact a channel identity belongs to, or creates it (and the identity).
+fn contact_for(
+    conn: &mut DbConn,
+    channel: &Channel,
+    ev: &Inbound,
+    now: NaiveDateTime,
+) -> StorageResult<Contact> {
+    if let Some(identity) = channels::identity(conn, channel.id, &ev.external_id)? {
+        return contacts::get(conn, channel.workspace_id, identity.contact_id);
+    }
+    // A phone identity joins the contact who already has that number, if there is one.
+    let existing = if ev.external_is_phone {
+        contacts_t::table
+            .filter(contacts_t::workspace_id.eq(channel.workspace_id))
+            .filter(contacts_t::phone.eq(&ev.external_id))
+            .order(contacts_t::id.asc())
+            .select(contacts_t::id)
+            .first::<i64>(conn)
+            .optional()?
+    } else {
+        None
+    };
+    let id = match existing {
+        Some(id) => id,
+        None => {
+            let p = &ev.profile;
+            let change = ContactChange {
+                first_name: Some(
+                    p.first_name
+                        .clone()
+                        .unwrap_or_else(|| ev.external_id.clone()),
+                ),
+                last_name: Some(p.last_name.clone()),
+                email: Some(p.email.clone()),
+                phone: Some(if ev.external_is_phone {
+                    Some(ev.external_id.clone())
+                } else {
+                    p.phone.clone()
+                }),
+                language: Some(p.language.clone()),
+                country: Some(p.country.clone()),
+                profile_pic: Some(p.profile_pic.clone()),
+            };
+            let actor = ActorRef {
+                kind: "contact",
+                id: None,
+            };
+            contacts::create(conn, channel.workspace_id, change, &[], &[], actor, now)?
+                .contact
+                .id
+        }
+    };
+    channels::link(
+        conn,
+        channel.workspace_id,
+        id,
+        channel.id,
+        &ev.external_id,
+        now,
+    )?;
+    contacts::get(conn, channel.workspace_id, id)
+}
+
+/// Fills the contact's empty standard fields from the channel's profile.
+fn fill_profile(
+    conn: &mut DbConn,
+    contact: &Contact,
+    p: &Profile,
+    now: NaiveDateTime,
+) -> StorageResult<()> {
+    let gap = |have: &Option<String>, offer: &Option<String>| {
+        if have.is_none() && offer.is_some() {
+            Some(offer.clone())
+        } else {
+            None
+        }
+    };
+    let change = ContactChange {
+        first_name: None,
+        last_name: gap(&contact.last_name, &p.last_name),
+        email: gap(&contact.email, &p.email),
+        phone: gap(&contact.phone, &p.phone),
+        language: gap(&contact.language, &p.language),
+        country: gap(&contact.country, &p.country),
+        profile_pic: gap(&contact.profile_pic, &p.profile_pic),
+    };
+    if change.last_name.is_none()
+        && change.email.is_none()
+        && change.phone.is_none()
+        && change.language.is_none()
+        && change.country.is_none()
+        && change.profile_pic.is_none()
+    {
+        return Ok(());
+    }
+    let actor = ActorRef {
+        kind: "contact",
+        id: None,
+    };
+    contacts::update(
+        conn,
+        contact.workspace_id,
+        contact.id,
+        change,
+        &[],
+        actor,
+        now,
+    )
+    .map(|_| ())
+}
+
+/// Stores a message event from a channel. `None` when its provider id was seen before on
+/// this channel (a provider retry): nothing is stored twice.
+pub fn receive(
+    conn: &mut DbConn,
+    channel: &Channel,
+    ev: &Inbound,
+    now: NaiveDateTime,
+) -> StorageResult<Option<Message>> {
+    // A concurrent delivery of the same event (or the first two messages of a new contact)
+    // may collide on a unique index; the second try then sees the winner's rows.
+    let mut attempt = 0;
+    loop {
+        match write_tx(conn, |conn| receive_once(conn, channel, ev, now)) {
+            Err(StorageError::Conflict(_)) if attempt == 0 => attempt += 1,
+            other => return other,
+        }
+    }
+}
+
+fn receive_once(
+    conn: &mut DbConn,
+    channel: &Channel,
+    ev: &Inbound,
+    now: NaiveDateTime,
+) -> StorageResult<Option<Message>> {
+    let seen: i64 = messages::table
+        .filter(messages::channel_id.eq(channel.id))
+        .filter(messages::provider_id.eq(&ev.provider_id))
+        .count()
+        .get_result(conn)?;
+    if seen > 0 {
+        return Ok(None);
+    }
+    let contact = contact_for(conn, channel, ev, now)?;
+    fill_profile(conn, &contact, &ev.profile, now)?;
+    let contact = contacts::get(conn, channel.workspace_id, contact.id)?;
+    let open = conversations::open_of(conn, contact.id)?;
+    let message = if ev.echo {
+        let sender = ActorRef {
+            kind: "echo",
+            id: None,
+        };
+        let m = insert(
+            conn,
+            &contact,
+            open.as_ref().map(|c| c.id),
+            Some(channel.id),
+            OUTGOING,
+            sender,
+            &ev.body,
+            MessageStatus::Sent,
+            Some(&ev.provider_id),
+            now,
+        )?;
+        if let Some(c) = &open {
+            diesel::update(conv_t::table.find(c.id))
+                .set(conv_t::outgoing_count.eq(conv_t::outgoing_count + 1))
+                .execute(conn)?;
+        }
+        diesel::update(contacts_t::table.find(contact.id))
+            .set((
+                contacts_t::last_message_id.eq(m.id),
+                contacts_t::last_interaction_at.eq(now),
+                contacts_t::waiting_since.eq(None::<NaiveDateTime>),
+            ))
+            .execute(conn)?;
+        m
+    } else {
+        let sender = ActorRef {
+            kind: "contact",
+            id: Some(contact.id),
+        };
+        let conversation = match open {
+            Some(c) => c,
+            None => conversations::open_in(conn, &contact, "contact", sender, now)?,
+        };
+        let m = insert(
+            conn,
+            &contact,
+            Some(conversation.id),
+            Some(channel.id),
+            INCOMING,
+            sender,
+            &ev.body,
+            MessageStatus::Received,
+            Some(&ev.provider_id),
+            now,
+        )?;
+        diesel::update(conv_t::table.find(conversation.id))
+            .set(conv_t::incoming_count.eq(conv_t::incoming_count + 1))
+            .execute(conn)?;
+        diesel::update(contacts_t::table.find(contact.id))
+            .set((
+                contacts_t::last_message_id.eq(m.id),
+                contacts_t::last_incoming_message_id.eq(m.id),
+                contacts_t::last_interaction_at.eq(now),
+                contacts_t::last_channel_id.eq(channel.id),
+            ))
+            .execute(conn)?;
+        diesel::update(
+            contacts_t::table
+                .find(contact.id)
+                .filter(contacts_t::waiting_since.is_null()),
+        )
+        .set(contacts_t::waiting_since.eq(now))
+        .execute(conn)?;
+        diesel::update(
+            contact_channels::table
+                .filter(contact_channels::channel_id.eq(channel.id))
+                .filter(contact_channels::external_id.eq(&ev.external_id)),
+        )
+        .set(contact_channels::last_incoming_at.eq(now))
+        .execute(conn)?;
+        m
+    };
+    if message.attachment.is_some() && message.file_id.is_none() && message.msg_type == "attachment"
+    {
+        jobs::enqueue(
+            conn,
+            jobs::NewJob {
+                workspace_id: Some(channel.workspace_id),
+                kind: FETCH_JOB,
+                payload: serde_json::json!({"message_id": message.id}),
+                run_at: now,
+                max_attempts: 4,
+            },
+            now,
+        )?;
+    }
+    outbox::append(
+        conn,
+        channel.workspace_id,
+        "message.created",
+        ("contact", Some(contact.id)),
+        &message,
+        now,
+    )?;
+    Ok(Some(message))
+}
+
+/// An outgoing message to queue.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    pub channel_id: i64,
+    pub body: Body,
+    /// `user`, `api`, `workflow` or `broadcast`, with the user or token id.
+    pub sender: ActorRef<'static>,
+    /// Where an unassigned contact goes when a person replies (the replier).
+    pub assign_to: Option<i64>,
+}
+
+/// Queues a message for sending: stored `pending` with a send job, in one transaction.
+/// Opens a conversation if none is open; a person's first reply sets the first-response
+/// metrics; a reply to an unassigned contact assigns it to the replier.
+pub fn send(
+    conn: &mut DbConn,
+    workspace_id: i64,
+    contact_id: i64,
+    out: &Outgoing,
+    now: NaiveDateTime,
+) -> StorageResult<Message> {
+    write_tx(conn, |conn| {
+        let contact = contacts::get(conn, workspace_id, contact_id)?;
+        let source = if out.sender.kind == "user" {
+            "user"
+        } else if out.sender.kind == "workflow" {
+            "workflow"
+        } else {
+            "api"
+        };
+        let conversation: Conversation = match conversations::open_of(conn, contact.id)? {
+            Some(c) => c,
+            None => conversations::open_in(conn, &contact, source, out.sender, now)?,
+        };
+        let m = insert(
+            conn,
+            &contact,
+            Some(conversation.id),
+            Some(out.channel_id),
+            OUTGOING,
+            out.sender,
+            &out.body,
+            MessageStatus::Pending,
+            None,
+            now,
+        )?;
+        diesel::update(conv_t::table.find(conversation.id))
+            .set(conv_t::outgoing_count.eq(conv_t::outgoing_count + 1))
+            .execute(conn)?;
+        // The first response is the first message a person sends after the conversation opened.
+        if out.sender.kind == "user" && conversation.first_response_at.is_none() {
+            let seconds = (now - conversation.opened_at).num_seconds().max(0);
+            diesel::update(conv_t::table.find(conversation.id))
+                .set((
+                    conv_t::first_response_at.eq(now),
+                    conv_t::first_response_by.eq(out.sender.id),
+                    conv_t::first_response_seconds.eq(seconds),
+                ))
+                .execute(conn)?;
+        }
+        diesel::update(contacts_t::table.find(contact.id))
+            .set((
+                contacts_t::last_message_id.eq(m.id),
+                contacts_t::last_interaction_at.eq(now),
+                contacts_t::waiting_since.eq(None::<NaiveDateTime>),
+            ))
+            .execute(conn)?;
+        jobs::enqueue(
+            conn,
+            jobs::NewJob {
+                workspace_id: Some(workspace_id),
+                kind: SEND_JOB,
+                payload: serde_json::json!({"message_id": m.id}),
+                run_at: now,
+                max_attempts: SEND_ATTEMPTS,
+            },
+            now,
+        )?;
+        outbox::append(
+            conn,
+            workspace_id,
+            "message.created",
+            ("contact", Some(contact.id)),
+            &m,
+            now,
+        )?;
+        if let (None, Some(user)) = (contact.assignee_id, out.assign_to) {
+            contacts::set_assignee(conn, workspace_id, contact.id, Some(user), out.sender, now)?;
+        }
+        Ok(m)
+    })
+}
+
+/// Moves a message to `status` if that is forward (see [`advances`]); records the provider
+/// id and the failure reason. Returns the message when it changed.
+pub fn set_status(
+    conn: &mut DbConn,
+    workspace_id: i64,
+    id: i64,
+    status: MessageStatus,
+    provider_id: Option<&str>,
+    error: Option<&str>,
+    now: NaiveDateTime,
+) -> StorageResult<Option<Message>> {
+    write_tx(conn, |conn| {
+        let m = get(conn, workspace_id, id)?;
+        let current = MessageStatus::parse(&m.status).unwrap_or(MessageStatus::Pending);
+        if !advances(current, status) {
+            return Ok(None);
+        }
+        diesel::update(messages::table.find(id))
+            .set((
+                messages::status.eq(status.as_str()),
+                messages::error.eq(error),
+                messages::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        if let Some(p) = provider_id {
+            diesel::update(messages::table.find(id))
+                .set(messages::provider_id.eq(p))
+                .execute(conn)?;
+        }
+        let m = get(conn, workspace_id, id)?;
+        outbox::append(
+            conn,
+            workspace_id,
+            "message.updated",
+            ("contact", Some(m.contact_id)),
+            &m,
+            now,
+        )?;
+        Ok(Some(m))
+    })
+}
+
+/// Records the outcome of fetching a received attachment: the stored file, or why not.
+pub fn attach(
+    conn: &mut DbConn,
+    workspace_id: i64,
+    id: i64,
+    file_id: Option<i64>,
+    attachment: &serde_json::Value,
+    now: NaiveDateTime,
+) -> StorageResult<Message> {
+    write_tx(conn, |conn| {
+        get(conn, workspace_id, id)?;
+        diesel::update(messages::table.find(id))
+            .set((
+                messages::file_id.eq(file_id),
+                messages::attachment.eq(attachment.to_string()),
+                messages::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        let m = get(conn, workspace_id, id)?;
+        outbox::append(
+            conn,
+            workspace_id,
+            "message.updated",
+            ("contact", Some(m.contact_id)),
+            &m,
+            now,
+        )?;
+        Ok(m)
+    })
+}
+
+/// The outgoing message a channel knows by `provider_id`, if any.
+pub fn by_provider_id(
+    conn: &mut DbConn,
+    channel_id: i64,
+    provider_id: &str,
+) -> StorageResult<Option<Message>> {
+    Ok(messages::table
+        .filter(messages::channel_id.eq(channel_id))
+        .filter(messages::provider_id.eq(provider_id))
+        .select(Message::as_select())
+        .first(conn)
+        .optional()?)
+}
