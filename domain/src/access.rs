@@ -73,6 +73,11 @@ pub enum Action {
     DeleteContact,
     /// Delete a tag from the workspace (and from every contact).
     DeleteTag,
+    /// Create, describe and delete the categories of closing notes.
+    ManageClosingNoteCategories,
+    /// Create, change and delete custom inboxes shared with the whole workspace (personal
+    /// ones are their owner's business).
+    ManageSharedCustomInboxes,
 }
 
 /// The single access decision of the product. Owner ⊃ manager ⊃ agent; managers handle
@@ -85,9 +90,11 @@ pub fn can(actor: Actor, action: Action) -> bool {
         | Action::UpdateTeam
         | Action::ListInvitations => role >= Role::Manager,
         Action::DeleteTeam | Action::DeleteContactField => role == Role::Owner,
-        Action::ManageContactFields | Action::DeleteContact | Action::DeleteTag => {
-            role >= Role::Manager
-        }
+        Action::ManageContactFields
+        | Action::DeleteContact
+        | Action::DeleteTag
+        | Action::ManageClosingNoteCategories
+        | Action::ManageSharedCustomInboxes => role >= Role::Manager,
         Action::Invite(invitee) => match role {
             Role::Owner => true,
             Role::Manager => invitee == Role::Agent,
@@ -147,6 +154,11 @@ mod tests {
         }
         assert!(can(Actor::Member(Owner), Action::DeleteTeam));
         assert!(can(Actor::Member(Owner), Action::ManageApiTokens));
+        assert!(can(
+            Actor::Member(Owner),
+            Action::ManageClosingNoteCategories
+        ));
+        assert!(can(Actor::Member(Owner), Action::ManageSharedCustomInboxes));
     }
 
     #[test]
@@ -185,6 +197,8 @@ mod tests {
         assert!(can(m, Action::ManageContactFields));
         assert!(!can(m, Action::DeleteContactField));
         assert!(can(m, Action::DeleteContact));
+        assert!(can(m, Action::ManageClosingNoteCategories));
+        assert!(can(m, Action::ManageSharedCustomInboxes));
     }
 
     #[test]
@@ -200,6 +214,8 @@ mod tests {
         assert!(!can(a, Action::ManageContactFields));
         assert!(!can(a, Action::DeleteContact));
         assert!(!can(a, Action::DeleteTag));
+        assert!(!can(a, Action::ManageClosingNoteCategories));
+        assert!(!can(a, Action::ManageSharedCustomInboxes));
     }
 
     #[test]
@@ -217,6 +233,8 @@ mod tests {
         ));
         assert!(!can(t, Action::RemoveMember(Owner)));
         assert!(!can(t, Action::ManageApiTokens));
+        assert!(can(t, Action::ManageClosingNoteCategories));
+        assert!(can(t, Action::ManageSharedCustomInboxes));
     }
 
     #[test]
