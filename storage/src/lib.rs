@@ -3,8 +3,10 @@
 
 pub mod accounts;
 pub mod api_tokens;
+pub mod categories;
 pub mod contact_fields;
 pub mod contacts;
+pub mod custom_inboxes;
 pub mod db;
 pub mod error;
 pub mod idempotency;
