@@ -2,11 +2,15 @@
 
 pub mod api_tokens;
 pub mod auth;
+pub mod categories;
 pub mod contact_fields;
 pub mod contacts;
+pub mod custom_inboxes;
 pub mod events;
+pub mod inbox_filters;
 pub mod invitations;
 pub mod me;
+pub mod notifications;
 pub mod ops;
 pub mod rules;
 pub mod tags;
@@ -67,6 +71,16 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(tags::list_tags)
                 .service(tags::create_tag)
                 .service(tags::delete_tag)
+                .service(categories::list_categories)
+                .service(categories::create_category)
+                .service(categories::update_category)
+                .service(categories::delete_category)
+                .service(custom_inboxes::list_inboxes)
+                .service(custom_inboxes::create_inbox)
+                .service(custom_inboxes::update_inbox)
+                .service(custom_inboxes::delete_inbox)
+                .service(notifications::list_notifications)
+                .service(notifications::mark_read)
                 .service(events::create_ticket)
                 .service(events::stream),
         );
