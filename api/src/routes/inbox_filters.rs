@@ -1,7 +1,7 @@
 //! The filters of an inbox view: saved in custom inboxes now, and the query of
 //! `GET /api/v1/inbox`. One type, one check, so a saved inbox always replays as a valid view.
 
-use domain::inbox_filters::check_values;
+use domain::inbox_filters::{check_values, AssigneeChoice};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -39,20 +39,20 @@ pub struct InboxFilters {
 /// `filters.<field>`: an unknown status, sort or assignee form, a malformed tag, an overlong
 /// search, a team or channel id that is not this workspace's, a user id that is not a member.
 pub async fn check(state: &AppState, auth: &Auth, f: &InboxFilters) -> ApiResult<()> {
-    let mut invalid = domain::Invalid::default();
-    let user = match check_values(
+    let mut invalid = check_values(
         "filters",
         f.status.as_deref(),
         f.assignee.as_deref(),
         f.tag.as_deref(),
         f.search.as_deref(),
         f.sort.as_deref(),
-    ) {
-        Ok(user) => user,
-        Err(e) => {
-            invalid = e;
-            None
-        }
+    )
+    .err()
+    .unwrap_or_default();
+    // Checked even when other filters are bad, so one answer names every problem.
+    let user = match f.assignee.as_deref().map(AssigneeChoice::parse) {
+        Some(Ok(AssigneeChoice::User(id))) => Some(id),
+        _ => None,
     };
     let (ws, team, channel) = (auth.workspace_id, f.team, f.channel);
     if user.is_some() || team.is_some() || channel.is_some() {
