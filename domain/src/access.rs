@@ -75,6 +75,11 @@ pub enum Action {
     DeleteTag,
     /// Connect, change and remove channels.
     ManageChannels,
+    /// Create, describe and delete the categories of closing notes.
+    ManageClosingNoteCategories,
+    /// Create, change and delete custom inboxes shared with the whole workspace (personal
+    /// ones are their owner's business).
+    ManageSharedCustomInboxes,
 }
 
 /// The single access decision of the product. Owner ⊃ manager ⊃ agent; managers handle
@@ -90,7 +95,9 @@ pub fn can(actor: Actor, action: Action) -> bool {
         Action::ManageContactFields
         | Action::DeleteContact
         | Action::DeleteTag
-        | Action::ManageChannels => role >= Role::Manager,
+        | Action::ManageChannels
+        | Action::ManageClosingNoteCategories
+        | Action::ManageSharedCustomInboxes => role >= Role::Manager,
         Action::Invite(invitee) => match role {
             Role::Owner => true,
             Role::Manager => invitee == Role::Agent,
@@ -150,6 +157,11 @@ mod tests {
         }
         assert!(can(Actor::Member(Owner), Action::DeleteTeam));
         assert!(can(Actor::Member(Owner), Action::ManageApiTokens));
+        assert!(can(
+            Actor::Member(Owner),
+            Action::ManageClosingNoteCategories
+        ));
+        assert!(can(Actor::Member(Owner), Action::ManageSharedCustomInboxes));
     }
 
     #[test]
@@ -188,6 +200,8 @@ mod tests {
         assert!(can(m, Action::ManageContactFields));
         assert!(!can(m, Action::DeleteContactField));
         assert!(can(m, Action::DeleteContact));
+        assert!(can(m, Action::ManageClosingNoteCategories));
+        assert!(can(m, Action::ManageSharedCustomInboxes));
     }
 
     #[test]
@@ -206,6 +220,8 @@ mod tests {
         assert!(!can(a, Action::ManageChannels));
         assert!(can(Actor::Member(Manager), Action::ManageChannels));
         assert!(can(Actor::ApiToken, Action::ManageChannels));
+        assert!(!can(a, Action::ManageClosingNoteCategories));
+        assert!(!can(a, Action::ManageSharedCustomInboxes));
     }
 
     #[test]
@@ -223,6 +239,8 @@ mod tests {
         ));
         assert!(!can(t, Action::RemoveMember(Owner)));
         assert!(!can(t, Action::ManageApiTokens));
+        assert!(can(t, Action::ManageClosingNoteCategories));
+        assert!(can(t, Action::ManageSharedCustomInboxes));
     }
 
     #[test]

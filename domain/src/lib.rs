@@ -3,8 +3,10 @@
 
 pub mod access;
 pub mod account;
+pub mod categories;
 pub mod closing;
 pub mod contacts;
+pub mod inbox_filters;
 pub mod jobs;
 pub mod messages;
 pub mod net;

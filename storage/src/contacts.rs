@@ -549,6 +549,27 @@ pub fn set_assignee(
                 &payload,
                 now,
             )?;
+            // The new assignee hears of it, unless they took the contact themselves.
+            if let Some(user_id) = assignee {
+                if !(actor.kind == "user" && actor.id == Some(user_id)) {
+                    let c = &detail.contact;
+                    let name = format!(
+                        "{} {}",
+                        c.first_name,
+                        c.last_name.as_deref().unwrap_or_default()
+                    );
+                    crate::notifications::create(
+                        conn,
+                        workspace_id,
+                        user_id,
+                        "assigned",
+                        Some(id),
+                        actor,
+                        &serde_json::json!({"contact_name": name.trim()}),
+                        now,
+                    )?;
+                }
+            }
         }
         Ok(detail)
     })

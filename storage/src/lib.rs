@@ -9,6 +9,7 @@ pub mod comments;
 pub mod contact_fields;
 pub mod contacts;
 pub mod conversations;
+pub mod custom_inboxes;
 pub mod db;
 pub mod error;
 pub mod idempotency;

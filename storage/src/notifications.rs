@@ -1,5 +1,6 @@
 //! In-app notifications of one member: assignments and mentions. Each is also an outbox event
-//! (`notification.created`) whose subject is the user, so only they receive it live.
+//! (`notification.created`) whose subject is the user, so only they receive it live; marking
+//! them read is `notification.read` for that user's other open tabs.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -7,7 +8,7 @@ use serde::Serialize;
 
 use crate::contacts::ActorRef;
 use crate::schema::notifications;
-use crate::{outbox, DbConn, Page, StorageResult};
+use crate::{outbox, write_tx, DbConn, Page, StorageResult};
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = notifications)]
@@ -22,6 +23,29 @@ pub struct Notification {
     pub detail: String,
     pub read_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
+}
+
+impl Notification {
+    /// The detail as JSON (an empty object if the stored text is somehow not JSON).
+    pub fn detail_json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.detail)
+            .unwrap_or_else(|_| serde_json::Value::Object(Default::default()))
+    }
+
+    /// What its event carries: the notification as the API shows it.
+    fn payload(&self) -> serde_json::Value {
+        serde_json::json!({
+            "id": self.id,
+            "user_id": self.user_id,
+            "kind": self.kind,
+            "contact_id": self.contact_id,
+            "actor": {"type": self.actor_type, "id": self.actor_id},
+            "detail": self.detail_json(),
+            "read": self.read_at.is_some(),
+            "read_at": self.read_at.map(crate::utc),
+            "created_at": crate::utc(self.created_at),
+        })
+    }
 }
 
 /// Notifies `user_id`; call it inside the transaction that made the change.
@@ -58,7 +82,7 @@ pub fn create(
         workspace_id,
         "notification.created",
         ("user", Some(user_id)),
-        &n,
+        &n.payload(),
         now,
     )?;
     Ok(n)
@@ -99,7 +123,8 @@ pub fn unread_count(conn: &mut DbConn, workspace_id: i64, user_id: i64) -> Stora
         .get_result(conn)?)
 }
 
-/// Marks the given notifications (or all, with `None`) read; returns how many changed.
+/// Marks the given notifications (or all, with `None`) read; returns how many changed. Ids
+/// that are not the user's unread notifications are passed over.
 pub fn mark_read(
     conn: &mut DbConn,
     workspace_id: i64,
@@ -107,17 +132,31 @@ pub fn mark_read(
     ids: Option<&[i64]>,
     now: NaiveDateTime,
 ) -> StorageResult<usize> {
-    let base = notifications::table
-        .filter(notifications::workspace_id.eq(workspace_id))
-        .filter(notifications::user_id.eq(user_id))
-        .filter(notifications::read_at.is_null());
-    let n = match ids {
-        Some(ids) => diesel::update(base.filter(notifications::id.eq_any(ids)))
+    write_tx(conn, |conn| {
+        let mut unread = notifications::table
+            .filter(notifications::workspace_id.eq(workspace_id))
+            .filter(notifications::user_id.eq(user_id))
+            .filter(notifications::read_at.is_null())
+            .into_boxed();
+        if let Some(ids) = ids {
+            unread = unread.filter(notifications::id.eq_any(ids.to_vec()));
+        }
+        let changing: Vec<i64> = unread.select(notifications::id).load(conn)?;
+        if changing.is_empty() {
+            return Ok(0);
+        }
+        let n = diesel::update(notifications::table.filter(notifications::id.eq_any(&changing)))
             .set(notifications::read_at.eq(now))
-            .execute(conn)?,
-        None => diesel::update(base)
-            .set(notifications::read_at.eq(now))
-            .execute(conn)?,
-    };
-    Ok(n)
+            .execute(conn)?;
+        let left = unread_count(conn, workspace_id, user_id)?;
+        outbox::append(
+            conn,
+            workspace_id,
+            "notification.read",
+            ("user", Some(user_id)),
+            &serde_json::json!({"ids": changing, "unread_count": left}),
+            now,
+        )?;
+        Ok(n)
+    })
 }

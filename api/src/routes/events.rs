@@ -222,6 +222,7 @@ async fn pump(
     let filter = Filter {
         state: state.clone(),
         ws,
+        user: auth.user_id,
         visibility,
     };
     let (mut live, cursor) = state.hub.subscribe();
@@ -279,11 +280,31 @@ async fn pump(
 struct Filter {
     state: std::sync::Arc<AppState>,
     ws: i64,
+    /// The member behind the stream; `None` for an API token.
+    user: Option<i64>,
     visibility: storage::contacts::Visibility,
+}
+
+/// Events that belong to one member: their notifications (and the marks of having read
+/// them), their inbox read marks, and changes to their personal custom inboxes. Such an event's subject is
+/// `("user", id)`; this names that user, or `Some(None)` when the event is private but names
+/// nobody (it then reaches no one).
+fn private_to(e: &Event) -> Option<Option<i64>> {
+    let owner = match (e.subject_type.as_str(), e.subject_id) {
+        ("user", Some(id)) => Some(id),
+        _ => None,
+    };
+    let private = e.event_type.starts_with("notification.")
+        || e.event_type == "inbox.read"
+        || (e.event_type.starts_with("custom_inbox.") && e.subject_type == "user");
+    private.then_some(owner)
 }
 
 impl Filter {
     async fn shows(&self, e: &Event) -> bool {
+        if let Some(owner) = private_to(e) {
+            return owner.is_some() && owner == self.user;
+        }
         let (storage::contacts::Visibility::AssignedTo(_), "contact", Some(id)) =
             (&self.visibility, e.subject_type.as_str(), e.subject_id)
         else {
@@ -310,5 +331,61 @@ impl ClientGauge {
 impl Drop for ClientGauge {
     fn drop(&mut self) {
         self.0.dec();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(event_type: &str, subject_type: &str, subject_id: Option<i64>) -> Event {
+        Event {
+            id: 1,
+            workspace_id: 1,
+            event_type: event_type.into(),
+            subject_type: subject_type.into(),
+            subject_id,
+            payload: "{}".into(),
+            created_at: chrono::NaiveDateTime::default(),
+        }
+    }
+
+    #[test]
+    fn notifications_and_personal_inboxes_belong_to_their_user() {
+        assert_eq!(
+            private_to(&event("notification.created", "user", Some(7))),
+            Some(Some(7))
+        );
+        assert_eq!(
+            private_to(&event("notification.read", "user", Some(7))),
+            Some(Some(7))
+        );
+        assert_eq!(
+            private_to(&event("inbox.read", "user", Some(7))),
+            Some(Some(7))
+        );
+        assert_eq!(
+            private_to(&event("custom_inbox.updated", "user", Some(3))),
+            Some(Some(3))
+        );
+        // A notification that names nobody reaches nobody.
+        assert_eq!(
+            private_to(&event("notification.created", "contact", Some(7))),
+            Some(None)
+        );
+    }
+
+    #[test]
+    fn everything_else_is_for_the_workspace() {
+        assert_eq!(
+            private_to(&event("custom_inbox.created", "custom_inbox", Some(3))),
+            None
+        );
+        assert_eq!(private_to(&event("user.added", "user", Some(7))), None);
+        assert_eq!(
+            private_to(&event("user.status.updated", "user", Some(7))),
+            None
+        );
+        assert_eq!(private_to(&event("team.created", "team", Some(1))), None);
     }
 }

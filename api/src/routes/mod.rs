@@ -2,16 +2,20 @@
 
 pub mod api_tokens;
 pub mod auth;
+pub mod categories;
 pub mod channels;
 pub mod contact_fields;
 pub mod contacts;
 pub mod conversations;
+pub mod custom_inboxes;
 pub mod events;
 pub mod inbox;
+pub mod inbox_filters;
 pub mod invitations;
 pub mod me;
 pub mod merge;
 pub mod messages;
+pub mod notifications;
 pub mod ops;
 pub mod rules;
 pub mod tags;
@@ -91,6 +95,16 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(channels::create_channel)
                 .service(channels::update_channel)
                 .service(channels::delete_channel)
+                .service(categories::list_categories)
+                .service(categories::create_category)
+                .service(categories::update_category)
+                .service(categories::delete_category)
+                .service(custom_inboxes::list_inboxes)
+                .service(custom_inboxes::create_inbox)
+                .service(custom_inboxes::update_inbox)
+                .service(custom_inboxes::delete_inbox)
+                .service(notifications::list_notifications)
+                .service(notifications::mark_read)
                 .service(events::create_ticket)
                 .service(events::stream),
         );

@@ -1,11 +1,14 @@
 //! Black-box scenarios over HTTP, each on SQLite and on PostgreSQL.
 
 mod auth;
+mod categories;
 mod contacts;
+mod custom_inboxes;
 mod events;
 mod inbox_loop;
 mod jobs;
 mod members;
+mod notifications;
 mod plumbing;
 mod schema;
 mod smoke;
