@@ -73,6 +73,10 @@ pub enum Action {
     DeleteContact,
     /// Delete a tag from the workspace (and from every contact).
     DeleteTag,
+    /// Delete any file of the library; members may always delete the files they uploaded.
+    DeleteAnyFile,
+    /// Create, change and delete snippets; every member may list and use them.
+    ManageSnippets,
 }
 
 /// The single access decision of the product. Owner ⊃ manager ⊃ agent; managers handle
@@ -85,9 +89,11 @@ pub fn can(actor: Actor, action: Action) -> bool {
         | Action::UpdateTeam
         | Action::ListInvitations => role >= Role::Manager,
         Action::DeleteTeam | Action::DeleteContactField => role == Role::Owner,
-        Action::ManageContactFields | Action::DeleteContact | Action::DeleteTag => {
-            role >= Role::Manager
-        }
+        Action::ManageContactFields
+        | Action::DeleteContact
+        | Action::DeleteTag
+        | Action::DeleteAnyFile
+        | Action::ManageSnippets => role >= Role::Manager,
         Action::Invite(invitee) => match role {
             Role::Owner => true,
             Role::Manager => invitee == Role::Agent,
@@ -147,6 +153,8 @@ mod tests {
         }
         assert!(can(Actor::Member(Owner), Action::DeleteTeam));
         assert!(can(Actor::Member(Owner), Action::ManageApiTokens));
+        assert!(can(Actor::Member(Owner), Action::DeleteAnyFile));
+        assert!(can(Actor::Member(Owner), Action::ManageSnippets));
     }
 
     #[test]
@@ -185,6 +193,8 @@ mod tests {
         assert!(can(m, Action::ManageContactFields));
         assert!(!can(m, Action::DeleteContactField));
         assert!(can(m, Action::DeleteContact));
+        assert!(can(m, Action::DeleteAnyFile));
+        assert!(can(m, Action::ManageSnippets));
     }
 
     #[test]
@@ -200,6 +210,8 @@ mod tests {
         assert!(!can(a, Action::ManageContactFields));
         assert!(!can(a, Action::DeleteContact));
         assert!(!can(a, Action::DeleteTag));
+        assert!(!can(a, Action::DeleteAnyFile));
+        assert!(!can(a, Action::ManageSnippets));
     }
 
     #[test]
@@ -217,6 +229,8 @@ mod tests {
         ));
         assert!(!can(t, Action::RemoveMember(Owner)));
         assert!(!can(t, Action::ManageApiTokens));
+        assert!(can(t, Action::DeleteAnyFile));
+        assert!(can(t, Action::ManageSnippets));
     }
 
     #[test]
