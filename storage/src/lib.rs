@@ -7,6 +7,7 @@ pub mod contact_fields;
 pub mod contacts;
 pub mod db;
 pub mod error;
+pub mod files;
 pub mod idempotency;
 pub mod invitations;
 pub mod jobs;
@@ -14,6 +15,7 @@ pub mod notifications;
 pub mod outbox;
 pub mod schema;
 pub mod sessions;
+pub mod snippets;
 pub mod tags;
 pub mod teams;
 
