@@ -5,10 +5,12 @@ pub mod auth;
 pub mod contact_fields;
 pub mod contacts;
 pub mod events;
+pub mod files;
 pub mod invitations;
 pub mod me;
 pub mod ops;
 pub mod rules;
+pub mod snippets;
 pub mod tags;
 pub mod teams;
 pub mod users;
@@ -67,6 +69,17 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(tags::list_tags)
                 .service(tags::create_tag)
                 .service(tags::delete_tag)
+                .service(files::upload_file)
+                .service(files::list_files)
+                .service(files::get_file)
+                .service(files::download_file)
+                .service(files::delete_file)
+                .service(snippets::list_snippets)
+                .service(snippets::create_snippet)
+                .service(snippets::get_snippet)
+                .service(snippets::update_snippet)
+                .service(snippets::delete_snippet)
+                .service(snippets::render_snippet)
                 .service(events::create_ticket)
                 .service(events::stream),
         );
