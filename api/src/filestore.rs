@@ -25,8 +25,8 @@ const RESERVED: [char; 9] = ['<', '>', ':', '"', '/', '\\', '|', '?', '*'];
 /// Invisible characters that can disguise a name ("invoice\u{202E}fdp.exe"): bidi controls,
 /// zero-width characters and the byte-order mark.
 const INVISIBLE: [char; 14] = [
-    '\u{200B}', '\u{200C}', '\u{200D}', '\u{200E}', '\u{200F}', '\u{202A}', '\u{202B}',
-    '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{FEFF}',
+    '\u{200B}', '\u{200C}', '\u{200D}', '\u{200E}', '\u{200F}', '\u{202A}', '\u{202B}', '\u{202C}',
+    '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{FEFF}',
 ];
 /// Device names Windows will not open as files, whatever the extension.
 const WINDOWS_DEVICES: [&str; 22] = [
@@ -62,16 +62,17 @@ pub fn sanitize_name(raw: &str) -> String {
         return "file".into();
     }
     let (stem, ext) = match trimmed.rsplit_once('.') {
-        Some((stem, ext))
-            if !stem.is_empty() && !ext.is_empty() && ext.chars().count() <= 16 =>
-        {
+        Some((stem, ext)) if !stem.is_empty() && !ext.is_empty() && ext.chars().count() <= 16 => {
             (stem.trim_end(), Some(ext))
         }
         _ => (trimmed, None),
     };
-    let device = WINDOWS_DEVICES
-        .iter()
-        .any(|d| stem.split('.').next().unwrap_or(stem).eq_ignore_ascii_case(d));
+    let device = WINDOWS_DEVICES.iter().any(|d| {
+        stem.split('.')
+            .next()
+            .unwrap_or(stem)
+            .eq_ignore_ascii_case(d)
+    });
     let stem = if device {
         format!("_{stem}")
     } else {
@@ -133,9 +134,7 @@ fn root(config: &Config) -> PathBuf {
 /// Where a stored key's bytes are; `None` for a key that would leave the store.
 fn path_of(config: &Config, storage_key: &str) -> Option<PathBuf> {
     let key = Path::new(storage_key);
-    let inside = key
-        .components()
-        .all(|c| matches!(c, Component::Normal(_)));
+    let inside = key.components().all(|c| matches!(c, Component::Normal(_)));
     (inside && !storage_key.is_empty()).then(|| root(config).join(key))
 }
 
@@ -143,7 +142,9 @@ fn path_of(config: &Config, storage_key: &str) -> Option<PathBuf> {
 /// place, so a crash never leaves a half-written file under a real key.
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
-    let dir = path.parent().ok_or_else(|| std::io::Error::other("no parent"))?;
+    let dir = path
+        .parent()
+        .ok_or_else(|| std::io::Error::other("no parent"))?;
     std::fs::create_dir_all(dir)?;
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     let tmp = dir.join(format!(".{name}.tmp"));
@@ -362,14 +363,20 @@ mod tests {
         assert_eq!(sniff_mime(PNG, "notes.txt"), "image/png");
         assert_eq!(sniff_mime(b"%PDF-1.7\n...", "photo.jpg"), "application/pdf");
         assert_eq!(sniff_mime(b"GIF89a....", "x"), "image/gif");
-        assert_eq!(sniff_mime(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10], "a"), "image/jpeg");
+        assert_eq!(
+            sniff_mime(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10], "a"),
+            "image/jpeg"
+        );
     }
 
     #[test]
     fn unrecognised_content_is_text_or_octets() {
         assert_eq!(sniff_mime("héllo wörld".as_bytes(), "x.png"), "text/plain");
         assert_eq!(sniff_mime(b"", "empty"), "text/plain");
-        assert_eq!(sniff_mime(&[0x00, 0xFF, 0xFE, 0x80], "x.txt"), "application/octet-stream");
+        assert_eq!(
+            sniff_mime(&[0x00, 0xFF, 0xFE, 0x80], "x.txt"),
+            "application/octet-stream"
+        );
         assert_eq!(sniff_mime(b"a,b\n1,2\n", "data.CSV"), "text/csv");
         assert_eq!(sniff_mime(b"{\"a\": 1}", "x.json"), "application/json");
         // A name never makes text into markup a browser would run.
@@ -443,7 +450,10 @@ mod tests {
         assert!(signature_matches(&c, 3, 7, exp, &sig));
         assert!(!signature_matches(&c, 4, 7, exp, &sig), "another workspace");
         assert!(!signature_matches(&c, 3, 8, exp, &sig), "another file");
-        assert!(!signature_matches(&c, 3, 7, exp + 1, &sig), "another expiry");
+        assert!(
+            !signature_matches(&c, 3, 7, exp + 1, &sig),
+            "another expiry"
+        );
         assert!(!signature_matches(&c, 3, 7, exp, "zz"), "not hex");
         assert!(!signature_matches(&c, 3, 7, exp, &sig[..10]), "truncated");
         let mut other = config(None);
@@ -454,7 +464,10 @@ mod tests {
     #[test]
     fn signed_urls_default_to_the_local_address() {
         let url = signed_url(&config(None), &file("a.png"), chrono::Duration::minutes(1));
-        assert!(url.starts_with("http://127.0.0.1:8080/media/7/a.png?exp="), "{url}");
+        assert!(
+            url.starts_with("http://127.0.0.1:8080/media/7/a.png?exp="),
+            "{url}"
+        );
     }
 
     #[test]

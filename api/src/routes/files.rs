@@ -304,9 +304,7 @@ pub async fn media(
         return Err(refused());
     }
     let id = path.0;
-    let file = state
-        .db(move |conn| storage::files::find(conn, id))
-        .await?;
+    let file = state.db(move |conn| storage::files::find(conn, id)).await?;
     if !filestore::signature_matches(&state.config, file.workspace_id, file.id, exp, &sig) {
         return Err(refused());
     }

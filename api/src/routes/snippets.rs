@@ -201,9 +201,7 @@ pub async fn update_snippet(
         file_ids: b.file_ids.map(distinct),
     };
     let snippet = state
-        .db(move |conn| {
-            storage::snippets::update(conn, ws, id, change, storage::naive(Utc::now()))
-        })
+        .db(move |conn| storage::snippets::update(conn, ws, id, change, storage::naive(Utc::now())))
         .await?;
     Ok(web::Json((&snippet).into()))
 }
@@ -241,10 +239,7 @@ pub struct RenderedSnippet {
 /// A member's single name as first name and the rest as last name.
 fn split_name(name: &str) -> (Option<String>, Option<String>) {
     let mut parts = name.trim().splitn(2, char::is_whitespace);
-    let first = parts
-        .next()
-        .filter(|s| !s.is_empty())
-        .map(str::to_string);
+    let first = parts.next().filter(|s| !s.is_empty()).map(str::to_string);
     let last = parts
         .next()
         .map(str::trim)

@@ -132,7 +132,11 @@ fn anywhere(s: &TestServer, name: &str) -> Vec<PathBuf> {
 
 async fn api_token(s: &TestServer, owner: &Session) -> String {
     let res = s
-        .post("/api/v1/api-tokens", &owner.access, json!({"name": "bridge"}))
+        .post(
+            "/api/v1/api-tokens",
+            &owner.access,
+            json!({"name": "bridge"}),
+        )
         .await;
     assert_eq!(res.status, 201, "{}", res.body);
     res.body["secret"].as_str().unwrap().to_string()
@@ -165,12 +169,21 @@ scenario!(
         // The bytes live under the workspace's folder of the data dir.
         let on_disk = stored(&s);
         assert_eq!(on_disk.len(), 3, "{on_disk:?}");
-        let folder = s.db.data_dir.join("files").join(owner.workspace_id.to_string());
-        assert!(on_disk.iter().all(|p| p.parent() == Some(folder.as_path())), "{on_disk:?}");
+        let folder =
+            s.db.data_dir
+                .join("files")
+                .join(owner.workspace_id.to_string());
+        assert!(
+            on_disk.iter().all(|p| p.parent() == Some(folder.as_path())),
+            "{on_disk:?}"
+        );
 
         // Listed in id order, by source, a page at a time.
         assert_eq!(listed(&s, t, "").await, [cat_id, report_id, notes_id]);
-        assert_eq!(listed(&s, t, "?source=upload").await, [cat_id, report_id, notes_id]);
+        assert_eq!(
+            listed(&s, t, "?source=upload").await,
+            [cat_id, report_id, notes_id]
+        );
         assert!(listed(&s, t, "?source=inbound").await.is_empty());
         assert_eq!(
             s.get("/api/v1/files?source=disk", t).await.problem(422),
@@ -179,7 +192,9 @@ scenario!(
         let first = s.get("/api/v1/files?limit=2", t).await;
         assert_eq!(first.body["items"].as_array().unwrap().len(), 2);
         let cursor = first.body["next_cursor"].as_str().unwrap().to_string();
-        let rest = s.get(&format!("/api/v1/files?limit=2&cursor={cursor}"), t).await;
+        let rest = s
+            .get(&format!("/api/v1/files?limit=2&cursor={cursor}"), t)
+            .await;
         assert_eq!(rest.body["items"][0]["id"], notes_id);
         assert!(rest.body["next_cursor"].is_null());
 
@@ -213,11 +228,15 @@ scenario!(
         let res = s.delete(&format!("/api/v1/files/{report_id}"), t).await;
         assert_eq!(res.status, 204, "{}", res.body);
         assert_eq!(stored(&s).len(), 2);
-        s.get(&format!("/api/v1/files/{report_id}"), t).await.problem(404);
+        s.get(&format!("/api/v1/files/{report_id}"), t)
+            .await
+            .problem(404);
         s.get(&format!("/api/v1/files/{report_id}/content"), t)
             .await
             .problem(404);
-        s.delete(&format!("/api/v1/files/{report_id}"), t).await.problem(404);
+        s.delete(&format!("/api/v1/files/{report_id}"), t)
+            .await
+            .problem(404);
         assert_eq!(listed(&s, t, "").await, [cat_id, notes_id]);
         s.get("/api/v1/files/nope", t).await.problem(404);
     }
@@ -230,13 +249,27 @@ scenario!(
         let owner = s.signup("Acme", "owner@acme.test").await;
         let t = &owner.access;
 
-        let res = upload(&s, t, "big.bin", "application/octet-stream", vec![0xFFu8; LIMIT + 1]).await;
+        let res = upload(
+            &s,
+            t,
+            "big.bin",
+            "application/octet-stream",
+            vec![0xFFu8; LIMIT + 1],
+        )
+        .await;
         res.problem(413);
         assert!(listed(&s, t, "").await.is_empty());
         assert!(stored(&s).is_empty(), "{:?}", stored(&s));
 
         // Exactly the limit is fine.
-        let res = upload(&s, t, "max.bin", "application/octet-stream", vec![0xFFu8; LIMIT]).await;
+        let res = upload(
+            &s,
+            t,
+            "max.bin",
+            "application/octet-stream",
+            vec![0xFFu8; LIMIT],
+        )
+        .await;
         assert_eq!(res.status, 201, "{}", res.body);
         assert_eq!(res.body["size"], LIMIT);
         assert_eq!(res.body["mime"], "application/octet-stream");
@@ -278,7 +311,9 @@ scenario!(
         assert_eq!(send_form(&s, t, form).await.problem(422), ["file"]);
         // An empty file.
         assert_eq!(
-            upload(&s, t, "empty.txt", "text/plain", vec![]).await.problem(422),
+            upload(&s, t, "empty.txt", "text/plain", vec![])
+                .await
+                .problem(422),
             ["file"]
         );
         // Two files at once.
@@ -339,15 +374,24 @@ scenario!(
         assert_eq!(res.body["name"], "passwd");
         assert_eq!(res.body["mime"], "image/png");
         assert_eq!(res.body["kind"], "image");
-        assert!(anywhere(&s, "passwd").is_empty(), "a file was stored by its name");
+        assert!(
+            anywhere(&s, "passwd").is_empty(),
+            "a file was stored by its name"
+        );
         // Text that claims to be an image is text, and downloads as an attachment.
         let res = upload(&s, t, "fake.jpg", "image/jpeg", b"just words".to_vec()).await;
         assert_eq!(res.status, 201, "{}", res.body);
         assert_eq!(res.body["mime"], "text/plain");
         assert_eq!(res.body["kind"], "file");
         // Markup that claims to be an image is markup: never shown inline, never sniffed.
-        let res = upload(&s, t, "evil.png", "image/png", b"<script>alert(1)</script>".to_vec())
-            .await;
+        let res = upload(
+            &s,
+            t,
+            "evil.png",
+            "image/png",
+            b"<script>alert(1)</script>".to_vec(),
+        )
+        .await;
         assert_eq!(res.status, 201, "{}", res.body);
         assert_eq!(res.body["mime"], "text/html");
         assert_eq!(res.body["kind"], "file");
@@ -383,18 +427,29 @@ scenario!(
         // A name beyond ASCII keeps its letters in filename* and has a plain fallback.
         let res = uploaded(&s, t, "Résumé 2024.pdf", pdf()).await;
         assert_eq!(res["name"], "Résumé 2024.pdf");
-        let got = fetch(&s, &format!("/api/v1/files/{}/content", id_of(&res)), Some(t)).await;
+        let got = fetch(
+            &s,
+            &format!("/api/v1/files/{}/content", id_of(&res)),
+            Some(t),
+        )
+        .await;
         assert_eq!(
             header(&got, "content-disposition"),
             "attachment; filename=\"R_sum_ 2024.pdf\"; filename*=UTF-8''R%C3%A9sum%C3%A9%202024.pdf"
         );
         // Every stored byte is under the workspace's folder, under a key, not a name.
-        let folder = s.db.data_dir.join("files").join(owner.workspace_id.to_string());
+        let folder =
+            s.db.data_dir
+                .join("files")
+                .join(owner.workspace_id.to_string());
         for p in stored(&s) {
             assert_eq!(p.parent(), Some(folder.as_path()), "{p:?}");
             let key = p.file_name().unwrap().to_str().unwrap();
             assert!(
-                key.len() >= 32 && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'),
+                key.len() >= 32
+                    && key
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'),
                 "{key}"
             );
         }
@@ -411,8 +466,12 @@ scenario!(
         let id = id_of(&file);
         let o = &other.access;
         s.get(&format!("/api/v1/files/{id}"), o).await.problem(404);
-        s.get(&format!("/api/v1/files/{id}/content"), o).await.problem(404);
-        s.delete(&format!("/api/v1/files/{id}"), o).await.problem(404);
+        s.get(&format!("/api/v1/files/{id}/content"), o)
+            .await
+            .problem(404);
+        s.delete(&format!("/api/v1/files/{id}"), o)
+            .await
+            .problem(404);
         assert!(listed(&s, o, "").await.is_empty());
         // Still there for its owner.
         assert_eq!(listed(&s, &acme.access, "").await, [id]);
@@ -439,7 +498,12 @@ scenario!(
         let owners = uploaded(&s, &owner.access, "owner.png", png()).await;
         // Every member reads them all.
         assert_eq!(listed(&s, &ben.access, "").await.len(), 4);
-        let res = fetch(&s, &format!("/api/v1/files/{}/content", id_of(&owners)), Some(&ben.access)).await;
+        let res = fetch(
+            &s,
+            &format!("/api/v1/files/{}/content", id_of(&owners)),
+            Some(&ben.access),
+        )
+        .await;
         assert_eq!(res.status(), 200);
 
         // Agents delete only what they uploaded.
@@ -449,48 +513,62 @@ scenario!(
                 .problem(403);
         }
         assert_eq!(stored(&s).len(), 4);
-        let res = s.delete(&format!("/api/v1/files/{}", id_of(&bens)), &ben.access).await;
+        let res = s
+            .delete(&format!("/api/v1/files/{}", id_of(&bens)), &ben.access)
+            .await;
         assert_eq!(res.status, 204, "{}", res.body);
         // Managers and API tokens delete anyone's.
-        let res = s.delete(&format!("/api/v1/files/{}", id_of(&amys)), &manager.access).await;
+        let res = s
+            .delete(&format!("/api/v1/files/{}", id_of(&amys)), &manager.access)
+            .await;
         assert_eq!(res.status, 204, "{}", res.body);
-        let res = s.delete(&format!("/api/v1/files/{}", id_of(&owners)), &token).await;
+        let res = s
+            .delete(&format!("/api/v1/files/{}", id_of(&owners)), &token)
+            .await;
         assert_eq!(res.status, 204, "{}", res.body);
-        let res = s.delete(&format!("/api/v1/files/{}", id_of(&bots)), &owner.access).await;
+        let res = s
+            .delete(&format!("/api/v1/files/{}", id_of(&bots)), &owner.access)
+            .await;
         assert_eq!(res.status, 204, "{}", res.body);
         assert!(listed(&s, &owner.access, "").await.is_empty());
         assert!(stored(&s).is_empty());
     }
 );
 
-scenario!(file_events_reach_the_stream, |backend: Backend| async move {
-    let s = TestServer::start(backend).await;
-    let owner = s.signup("Acme", "owner@acme.test").await;
-    let t = &owner.access;
-    let res = s
-        .http
-        .get(s.url("/api/v1/events/stream"))
-        .bearer_auth(t)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    let mut stream = SseReader::new(res);
-    let file = uploaded(&s, t, "cat.png", png()).await;
-    let id = id_of(&file);
-    assert_eq!(s.delete(&format!("/api/v1/files/{id}"), t).await.status, 204);
-    let mut seen = vec![];
-    while seen.len() < 2 {
-        let (_, kind, data) = stream.next_event(WAIT).await.expect("an event");
-        if kind.starts_with("file.") {
-            assert_eq!(data["data"]["id"], id, "{data}");
-            assert_eq!(data["data"]["name"], "cat.png", "{data}");
-            assert!(data["data"].get("storage_key").is_none(), "{data}");
-            seen.push(kind);
+scenario!(
+    file_events_reach_the_stream,
+    |backend: Backend| async move {
+        let s = TestServer::start(backend).await;
+        let owner = s.signup("Acme", "owner@acme.test").await;
+        let t = &owner.access;
+        let res = s
+            .http
+            .get(s.url("/api/v1/events/stream"))
+            .bearer_auth(t)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        let mut stream = SseReader::new(res);
+        let file = uploaded(&s, t, "cat.png", png()).await;
+        let id = id_of(&file);
+        assert_eq!(
+            s.delete(&format!("/api/v1/files/{id}"), t).await.status,
+            204
+        );
+        let mut seen = vec![];
+        while seen.len() < 2 {
+            let (_, kind, data) = stream.next_event(WAIT).await.expect("an event");
+            if kind.starts_with("file.") {
+                assert_eq!(data["data"]["id"], id, "{data}");
+                assert_eq!(data["data"]["name"], "cat.png", "{data}");
+                assert!(data["data"].get("storage_key").is_none(), "{data}");
+                seen.push(kind);
+            }
         }
+        assert_eq!(seen, ["file.created", "file.deleted"]);
     }
-    assert_eq!(seen, ["file.created", "file.deleted"]);
-});
+);
 
 /// The server's signing configuration, as the test harness sets it up.
 fn signer(s: &TestServer) -> api::Config {
@@ -552,7 +630,11 @@ scenario!(
         };
         // A signature changed by one character.
         let last = url.chars().last().unwrap();
-        let flipped = format!("{}{}", &url[..url.len() - 1], if last == '0' { '1' } else { '0' });
+        let flipped = format!(
+            "{}{}",
+            &url[..url.len() - 1],
+            if last == '0' { '1' } else { '0' }
+        );
         refused(Res::from(fetch(&s, &flipped, None).await).await);
         // The signature of one file on another's path.
         let moved = url.replace(&format!("/media/{cat}/"), &format!("/media/{doc}/"));
@@ -571,8 +653,7 @@ scenario!(
         refused(Res::from(fetch(&s, &format!("{base}?exp={exp}"), None).await).await);
         refused(Res::from(fetch(&s, base, None).await).await);
         // Expired.
-        let expired =
-            api::filestore::signed_url(&config, &row(ws, cat, "my cat.png"), -minute);
+        let expired = api::filestore::signed_url(&config, &row(ws, cat, "my cat.png"), -minute);
         refused(Res::from(fetch(&s, &expired, None).await).await);
         // Signed for another workspace, or with another key.
         let foreign = api::filestore::signed_url(&config, &row(ws + 1, cat, "x"), minute);
@@ -588,8 +669,15 @@ scenario!(
         assert_eq!(res.status(), 200);
         assert_eq!(res.bytes().await.unwrap().to_vec(), pdf());
         let unknown = api::filestore::signed_url(&config, &row(ws, 999_999, "x"), minute);
-        Res::from(fetch(&s, &unknown, None).await).await.problem(404);
-        assert_eq!(s.delete(&format!("/api/v1/files/{doc}"), t).await.status, 204);
-        Res::from(fetch(&s, &renamed, None).await).await.problem(404);
+        Res::from(fetch(&s, &unknown, None).await)
+            .await
+            .problem(404);
+        assert_eq!(
+            s.delete(&format!("/api/v1/files/{doc}"), t).await.status,
+            204
+        );
+        Res::from(fetch(&s, &renamed, None).await)
+            .await
+            .problem(404);
     }
 );
