@@ -43,6 +43,8 @@ use crate::worker::Worker;
         (name = "inbox", description = "The team inbox: threads, counts, unread marks, bulk actions, custom inboxes"),
         (name = "settings", description = "Workspace objects managed in settings: closing-note categories"),
         (name = "notifications", description = "A member's in-app notifications"),
+        (name = "files", description = "The file library: uploads, downloads and attachments"),
+        (name = "snippets", description = "Saved replies with dynamic variables"),
         (name = "api-tokens", description = "Developer API tokens"),
         (name = "events", description = "Realtime events"),
         (name = "operations", description = "Health and metrics"),
@@ -212,6 +214,7 @@ pub async fn start(
             )
             .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec.clone()))
             .route("/docs", web::get().to(|| async { redirect("/docs/") }))
+            .route("/media/{id}/{name}", web::get().to(routes::files::media))
             .route("/", web::get().to(|| async { redirect("/docs/") }))
             .default_service(web::to(fallback))
     })
@@ -229,8 +232,8 @@ fn redirect(to: &'static str) -> HttpResponse {
         .finish()
 }
 
-/// The request line for the log, without the secrets some URLs carry: SSE tickets in the
-/// query and invitation tokens in the path.
+/// The request line for the log, without the secrets some URLs carry: SSE tickets and media
+/// link signatures in the query, invitation tokens in the path.
 fn redacted_request_line(method: &str, uri: &actix_web::http::Uri) -> String {
     let mut path: Vec<&str> = uri.path().split('/').collect();
     for i in 1..path.len() {
@@ -241,7 +244,9 @@ fn redacted_request_line(method: &str, uri: &actix_web::http::Uri) -> String {
     let query = uri.query().map(|q| {
         q.split('&')
             .map(|pair| match pair.split_once('=') {
-                Some((k, _)) if k == "ticket" || k.ends_with("token") => format!("{k}=[redacted]"),
+                Some((k, _)) if k == "ticket" || k == "sig" || k.ends_with("token") => {
+                    format!("{k}=[redacted]")
+                }
                 _ => pair.to_string(),
             })
             .collect::<Vec<_>>()
@@ -269,6 +274,10 @@ mod tests {
             "GET /api/v1/invitations/[token]/accept"
         );
         assert_eq!(line("/api/v1/invitations/42"), "GET /api/v1/invitations/42");
+        assert_eq!(
+            line("/media/7/a.png?exp=1700000000&sig=abcdef"),
+            "GET /media/7/a.png?exp=1700000000&sig=[redacted]"
+        );
         assert_eq!(line("/api/v1/users?limit=5"), "GET /api/v1/users?limit=5");
     }
 }

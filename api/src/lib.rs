@@ -7,6 +7,7 @@ pub mod channels;
 pub mod config;
 pub mod error;
 pub mod extract;
+pub mod filestore;
 pub mod idempotency;
 pub mod metrics;
 pub mod outbound;

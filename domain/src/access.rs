@@ -80,6 +80,10 @@ pub enum Action {
     /// Create, change and delete custom inboxes shared with the whole workspace (personal
     /// ones are their owner's business).
     ManageSharedCustomInboxes,
+    /// Delete any file of the library; members may always delete the files they uploaded.
+    DeleteAnyFile,
+    /// Create, change and delete snippets; every member may list and use them.
+    ManageSnippets,
 }
 
 /// The single access decision of the product. Owner ⊃ manager ⊃ agent; managers handle
@@ -98,6 +102,8 @@ pub fn can(actor: Actor, action: Action) -> bool {
         | Action::ManageChannels
         | Action::ManageClosingNoteCategories
         | Action::ManageSharedCustomInboxes => role >= Role::Manager,
+        | Action::DeleteAnyFile
+        | Action::ManageSnippets => role >= Role::Manager,
         Action::Invite(invitee) => match role {
             Role::Owner => true,
             Role::Manager => invitee == Role::Agent,
@@ -162,6 +168,8 @@ mod tests {
             Action::ManageClosingNoteCategories
         ));
         assert!(can(Actor::Member(Owner), Action::ManageSharedCustomInboxes));
+        assert!(can(Actor::Member(Owner), Action::DeleteAnyFile));
+        assert!(can(Actor::Member(Owner), Action::ManageSnippets));
     }
 
     #[test]
@@ -202,6 +210,8 @@ mod tests {
         assert!(can(m, Action::DeleteContact));
         assert!(can(m, Action::ManageClosingNoteCategories));
         assert!(can(m, Action::ManageSharedCustomInboxes));
+        assert!(can(m, Action::DeleteAnyFile));
+        assert!(can(m, Action::ManageSnippets));
     }
 
     #[test]
@@ -222,6 +232,8 @@ mod tests {
         assert!(can(Actor::ApiToken, Action::ManageChannels));
         assert!(!can(a, Action::ManageClosingNoteCategories));
         assert!(!can(a, Action::ManageSharedCustomInboxes));
+        assert!(!can(a, Action::DeleteAnyFile));
+        assert!(!can(a, Action::ManageSnippets));
     }
 
     #[test]
@@ -241,6 +253,8 @@ mod tests {
         assert!(!can(t, Action::ManageApiTokens));
         assert!(can(t, Action::ManageClosingNoteCategories));
         assert!(can(t, Action::ManageSharedCustomInboxes));
+        assert!(can(t, Action::DeleteAnyFile));
+        assert!(can(t, Action::ManageSnippets));
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod contacts;
 pub mod conversations;
 pub mod custom_inboxes;
 pub mod events;
+pub mod files;
 pub mod inbox;
 pub mod inbox_filters;
 pub mod invitations;
@@ -18,6 +19,7 @@ pub mod messages;
 pub mod notifications;
 pub mod ops;
 pub mod rules;
+pub mod snippets;
 pub mod tags;
 pub mod teams;
 pub mod thread_views;
@@ -105,6 +107,17 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(custom_inboxes::delete_inbox)
                 .service(notifications::list_notifications)
                 .service(notifications::mark_read)
+                .service(files::upload_file)
+                .service(files::list_files)
+                .service(files::get_file)
+                .service(files::download_file)
+                .service(files::delete_file)
+                .service(snippets::list_snippets)
+                .service(snippets::create_snippet)
+                .service(snippets::get_snippet)
+                .service(snippets::update_snippet)
+                .service(snippets::delete_snippet)
+                .service(snippets::render_snippet)
                 .service(events::create_ticket)
                 .service(events::stream),
         );
