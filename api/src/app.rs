@@ -183,10 +183,18 @@ pub async fn start(
     let mut worker = Worker::new(pool, format!("node-{}", uuid::Uuid::new_v4()));
     worker.policy.base = chrono::Duration::from_std(retry_base).unwrap_or(worker.policy.base);
     let shared = state.clone().into_inner();
-    let worker = worker.handle(
-        storage::messages::SEND_JOB,
-        Arc::new(move |job| Box::pin(crate::channels::send::run(shared.clone(), job))),
-    );
+    let fetching = shared.clone();
+    let worker = worker
+        .handle(
+            storage::messages::SEND_JOB,
+            Arc::new(move |job| Box::pin(crate::channels::send::run(shared.clone(), job))),
+        )
+        .handle(
+            storage::messages::FETCH_JOB,
+            Arc::new(move |job| {
+                Box::pin(crate::channels::attachments::fetch(fetching.clone(), job))
+            }),
+        );
     actix_web::rt::spawn(worker.run());
     let addr = listener.local_addr()?;
     let server = HttpServer::new(move || {

@@ -102,8 +102,7 @@ pub fn can(actor: Actor, action: Action) -> bool {
         | Action::ManageChannels
         | Action::ManageClosingNoteCategories
         | Action::ManageSharedCustomInboxes => role >= Role::Manager,
-        | Action::DeleteAnyFile
-        | Action::ManageSnippets => role >= Role::Manager,
+        Action::DeleteAnyFile | Action::ManageSnippets => role >= Role::Manager,
         Action::Invite(invitee) => match role {
             Role::Owner => true,
             Role::Manager => invitee == Role::Agent,

@@ -575,6 +575,54 @@ pub fn set_assignee(
     })
 }
 
+/// Assigns an unassigned contact to `user_id` (a replier taking the thread); does nothing
+/// if someone else took it meanwhile. Returns whether it assigned.
+pub fn assign_if_unassigned(
+    conn: &mut DbConn,
+    workspace_id: i64,
+    id: i64,
+    user_id: i64,
+    actor: ActorRef,
+    now: NaiveDateTime,
+) -> StorageResult<bool> {
+    write_tx(conn, |conn| {
+        let contact = get(conn, workspace_id, id)?;
+        let taken = diesel::update(
+            contacts::table
+                .find(id)
+                .filter(contacts::assignee_id.is_null()),
+        )
+        .set((
+            contacts::assignee_id.eq(user_id),
+            contacts::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+        if taken == 0 {
+            return Ok(false);
+        }
+        record(
+            conn,
+            &contact,
+            "assigned",
+            serde_json::json!({"from": None::<i64>, "to": user_id}),
+            actor,
+            now,
+        )?;
+        let fresh = get(conn, workspace_id, id)?;
+        let detail = details(conn, vec![fresh])?.remove(0);
+        let payload = serde_json::json!({"contact_id": id, "from": None::<i64>, "to": user_id, "contact": &detail});
+        outbox::append(
+            conn,
+            workspace_id,
+            "contact.assignee.updated",
+            ("contact", Some(id)),
+            &payload,
+            now,
+        )?;
+        Ok(true)
+    })
+}
+
 pub fn delete(
     conn: &mut DbConn,
     workspace_id: i64,

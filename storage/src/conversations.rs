@@ -175,18 +175,28 @@ pub fn close_in(
         ));
     };
     let resolution = (now - open.opened_at).num_seconds().max(0);
-    diesel::update(conversations::table.find(open.id))
-        .set((
-            conversations::status.eq(CLOSED),
-            conversations::closed_at.eq(now),
-            conversations::closed_source.eq(&closing.source),
-            conversations::closed_by.eq(opened_by(actor)),
-            conversations::category.eq(&closing.note.category),
-            conversations::summary.eq(&closing.note.summary),
-            conversations::assignee_id.eq(contact.assignee_id),
-            conversations::resolution_seconds.eq(resolution),
-        ))
-        .execute(conn)?;
+    // Only if still open: two racing closes must not both record one.
+    let closed = diesel::update(
+        conversations::table
+            .find(open.id)
+            .filter(conversations::status.eq(OPEN)),
+    )
+    .set((
+        conversations::status.eq(CLOSED),
+        conversations::closed_at.eq(now),
+        conversations::closed_source.eq(&closing.source),
+        conversations::closed_by.eq(opened_by(actor)),
+        conversations::category.eq(&closing.note.category),
+        conversations::summary.eq(&closing.note.summary),
+        conversations::assignee_id.eq(contact.assignee_id),
+        conversations::resolution_seconds.eq(resolution),
+    ))
+    .execute(conn)?;
+    if closed == 0 {
+        return Err(StorageError::Conflict(
+            "the contact has no open conversation".into(),
+        ));
+    }
     diesel::update(contacts_t::table.find(contact.id))
         .set((
             contacts_t::conversation_status.eq(CLOSED),

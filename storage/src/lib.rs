@@ -33,9 +33,12 @@ pub use error::{StorageError, StorageResult};
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 
-/// Columns hold UTC as a naive timestamp on both backends.
+/// Columns hold UTC as a naive timestamp on both backends, to the microsecond: PostgreSQL
+/// keeps no more, and SQLite compares timestamps as text, so both must hold the same value
+/// for keyset cursors (which carry microseconds) to compare right.
 pub fn naive(t: DateTime<Utc>) -> NaiveDateTime {
-    t.naive_utc()
+    use chrono::SubsecRound;
+    t.naive_utc().trunc_subsecs(6)
 }
 
 pub fn utc(t: NaiveDateTime) -> DateTime<Utc> {

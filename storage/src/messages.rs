@@ -408,6 +408,24 @@ pub fn send(
     out: &Outgoing,
     now: NaiveDateTime,
 ) -> StorageResult<Message> {
+    // Racing the contact's own message may collide on the one-open-conversation index; the
+    // second try then joins the conversation that won.
+    let mut attempt = 0;
+    loop {
+        match send_once(conn, workspace_id, contact_id, out, now) {
+            Err(StorageError::Conflict(_)) if attempt == 0 => attempt += 1,
+            other => return other,
+        }
+    }
+}
+
+fn send_once(
+    conn: &mut DbConn,
+    workspace_id: i64,
+    contact_id: i64,
+    out: &Outgoing,
+    now: NaiveDateTime,
+) -> StorageResult<Message> {
     write_tx(conn, |conn| {
         let contact = contacts::get(conn, workspace_id, contact_id)?;
         let source = if out.sender.kind == "user" {
@@ -439,13 +457,17 @@ pub fn send(
         // The first response is the first message a person sends after the conversation opened.
         if out.sender.kind == "user" && conversation.first_response_at.is_none() {
             let seconds = (now - conversation.opened_at).num_seconds().max(0);
-            diesel::update(conv_t::table.find(conversation.id))
-                .set((
-                    conv_t::first_response_at.eq(now),
-                    conv_t::first_response_by.eq(out.sender.id),
-                    conv_t::first_response_seconds.eq(seconds),
-                ))
-                .execute(conn)?;
+            diesel::update(
+                conv_t::table
+                    .find(conversation.id)
+                    .filter(conv_t::first_response_at.is_null()),
+            )
+            .set((
+                conv_t::first_response_at.eq(now),
+                conv_t::first_response_by.eq(out.sender.id),
+                conv_t::first_response_seconds.eq(seconds),
+            ))
+            .execute(conn)?;
         }
         diesel::update(contacts_t::table.find(contact.id))
             .set((
@@ -474,7 +496,7 @@ pub fn send(
             now,
         )?;
         if let (None, Some(user)) = (contact.assignee_id, out.assign_to) {
-            contacts::set_assignee(conn, workspace_id, contact.id, Some(user), out.sender, now)?;
+            contacts::assign_if_unassigned(conn, workspace_id, contact.id, user, out.sender, now)?;
         }
         Ok(m)
     })

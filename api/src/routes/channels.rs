@@ -68,7 +68,7 @@ pub struct ChannelWithToken {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 pub struct NewChannel {
     pub kind: ChannelKindName,
-    #[validate(length(min = 1, max = 100))]
+    #[validate(custom(function = "channel_name"))]
     pub name: String,
     /// For `custom`: `{api_base_url, id_type: phone|custom, reply_window_hours?, voice_notes?}`.
     #[schema(value_type = Object)]
@@ -77,13 +77,24 @@ pub struct NewChannel {
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 pub struct ChannelChange {
-    #[validate(length(min = 1, max = 100))]
+    #[validate(custom(function = "channel_name"))]
     pub name: Option<String>,
     /// Replaces the settings; `id_type` cannot change once contacts are known by it.
     #[schema(value_type = Option<Object>)]
     pub config: Option<serde_json::Value>,
     /// Issues a new `api_token` (answered once); the old one stops working at once.
     pub rotate_token: Option<bool>,
+}
+
+/// 1 to 100 characters once trimmed.
+fn channel_name(name: &str) -> Result<(), validator::ValidationError> {
+    let n = name.trim().chars().count();
+    if (1..=100).contains(&n) {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("invalid")
+            .with_message("must be 1 to 100 characters (not only spaces)".into()))
+    }
 }
 
 fn view(state: &AppState, c: &storage::channels::Channel) -> ChannelView {
@@ -180,8 +191,15 @@ pub async fn create_channel(
             )
         })
         .await?;
-    Ok(HttpResponse::Created().json(ChannelWithToken {
-        channel: view(&state, &c),
+    let v = view(&state, &c);
+    // A replay of this request (same Idempotency-Key) answers without the token.
+    let mut res = HttpResponse::Created();
+    res.extensions_mut().insert(crate::idempotency::ReplayBody(
+        serde_json::json!({ "id": v.id, "kind": v.kind, "name": v.name, "config": v.config,
+            "webhook_url": v.webhook_url, "api_token": null }),
+    ));
+    Ok(res.json(ChannelWithToken {
+        channel: v,
         api_token: token,
     }))
 }
@@ -236,10 +254,16 @@ pub async fn update_channel(
         .await?;
     let v = view(&state, &c);
     Ok(match token {
-        Some(api_token) => HttpResponse::Ok().json(ChannelWithToken {
-            channel: v,
-            api_token,
-        }),
+        Some(api_token) => {
+            let mut res = HttpResponse::Ok();
+            res.extensions_mut().insert(crate::idempotency::ReplayBody(
+                serde_json::json!({ "id": v.id, "api_token": null }),
+            ));
+            res.json(ChannelWithToken {
+                channel: v,
+                api_token,
+            })
+        }
         None => HttpResponse::Ok().json(v),
     })
 }

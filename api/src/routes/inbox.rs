@@ -27,10 +27,10 @@ pub struct InboxQuery {
     pub status: Option<String>,
     /// `me`, `unassigned` or a user id.
     pub assignee: Option<String>,
-    /// Threads assigned to members of this team.
-    pub team: Option<i64>,
-    /// Contacts with an identity on this channel.
-    pub channel: Option<i64>,
+    /// Threads assigned to members of this team (a team id).
+    pub team: Option<String>,
+    /// Contacts with an identity on this channel (a channel id).
+    pub channel: Option<String>,
     pub tag: Option<String>,
     /// Name, e-mail, phone or id.
     pub search: Option<String>,
@@ -112,7 +112,23 @@ async fn filter_of(state: &AppState, auth: &Auth, q: &InboxQuery) -> ApiResult<F
         Err(e) => return Err(e),
     };
     let ws = auth.workspace_id;
-    if let Some(team) = q.team {
+    let id_param = |raw: &Option<String>, field: &str, invalid: &mut domain::Invalid| match raw
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        None => None,
+        Some(v) => match v.parse::<i64>() {
+            Ok(id) => Some(id),
+            Err(_) => {
+                invalid.push(field, "must be an id");
+                None
+            }
+        },
+    };
+    let team_id = id_param(&q.team, "team", &mut invalid);
+    let channel_id = id_param(&q.channel, "channel", &mut invalid);
+    if let Some(team) = team_id {
         if state
             .db(move |conn| storage::teams::get(conn, ws, team))
             .await
@@ -121,7 +137,7 @@ async fn filter_of(state: &AppState, auth: &Auth, q: &InboxQuery) -> ApiResult<F
             invalid.push("team", "is not a team of this workspace");
         }
     }
-    if let Some(channel) = q.channel {
+    if let Some(channel) = channel_id {
         if state
             .db(move |conn| storage::channels::get(conn, ws, channel))
             .await
@@ -141,8 +157,8 @@ async fn filter_of(state: &AppState, auth: &Auth, q: &InboxQuery) -> ApiResult<F
     Ok(Filter {
         status,
         assignee,
-        team: q.team,
-        channel: q.channel,
+        team: team_id,
+        channel: channel_id,
         contacts,
         sort,
     })

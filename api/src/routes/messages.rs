@@ -171,9 +171,13 @@ pub async fn send_message(
     let identities = state
         .db(move |conn| storage::channels::of_contact(conn, cid))
         .await?;
+    // The channel the contact last wrote on, if it still exists, else any of theirs.
+    let last_written = contact
+        .last_channel_id
+        .filter(|id| identities.iter().any(|(_, c)| c.id == *id));
     let channel_id = body
         .channel_id
-        .or(contact.last_channel_id)
+        .or(last_written)
         .or(identities.first().map(|(_, c)| c.id))
         .ok_or_else(|| {
             ApiError::invalid(

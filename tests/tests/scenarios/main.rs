@@ -1,5 +1,6 @@
 //! Black-box scenarios over HTTP, each on SQLite and on PostgreSQL.
 
+mod attachments;
 mod auth;
 mod categories;
 mod contacts;
