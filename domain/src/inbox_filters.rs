@@ -49,7 +49,13 @@ pub fn check_values(
     sort: Option<&str>,
 ) -> Result<Option<i64>, Invalid> {
     let mut invalid = Invalid::default();
-    let at = |field: &str| format!("{prefix}.{field}");
+    let at = |field: &str| {
+        if prefix.is_empty() {
+            field.to_string()
+        } else {
+            format!("{prefix}.{field}")
+        }
+    };
     if status.is_some_and(|s| !STATUSES.contains(&s)) {
         invalid.push(at("status"), one_of(&STATUSES));
     }

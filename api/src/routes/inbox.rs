@@ -17,6 +17,7 @@ use crate::routes::contacts::{
     actor_ref, assignee_filter, load, search_filter, visibility, ContactView,
 };
 use crate::routes::conversations::{close_for, open_for};
+use crate::routes::inbox_filters::{check_as, InboxFilters};
 use crate::routes::thread_views::{ConversationView, MessageView};
 use crate::state::AppState;
 
@@ -36,6 +37,8 @@ pub struct InboxQuery {
     pub search: Option<String>,
     /// `newest` (default), `oldest`, or `waiting_longest` (only threads awaiting a reply).
     pub sort: Option<String>,
+    /// A custom inbox id: its saved filters apply; parameters given here override them.
+    pub inbox: Option<String>,
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }
@@ -80,85 +83,82 @@ fn decode(raw: &str) -> Option<Cursor> {
     })
 }
 
-/// Checks the query into a storage filter; every bad parameter is named.
-async fn filter_of(state: &AppState, auth: &Auth, q: &InboxQuery) -> ApiResult<Filter> {
+/// The filters a request asks for: a saved custom inbox's (`?inbox=`), overridden by any
+/// parameter given.
+async fn requested(state: &AppState, auth: &Auth, q: &InboxQuery) -> ApiResult<InboxFilters> {
     let mut invalid = domain::Invalid::default();
-    let status = match q.status.as_deref() {
-        None | Some("") | Some("open") => Status::Open,
-        Some("closed") => Status::Closed,
-        Some("all") => Status::All,
-        Some(_) => {
-            invalid.push("status", "must be open, closed or all");
-            Status::Open
-        }
-    };
-    let sort = match q.sort.as_deref() {
-        None | Some("") | Some("newest") => Sort::Newest,
-        Some("oldest") => Sort::Oldest,
-        Some("waiting_longest") => Sort::WaitingLongest,
-        Some(_) => {
-            invalid.push("sort", "must be newest, oldest or waiting_longest");
-            Sort::Newest
-        }
-    };
-    let assignee = match assignee_filter(auth, q.assignee.as_deref()) {
-        Ok(a) => a,
-        Err(ApiError::Invalid(errors)) => {
-            for e in errors {
-                invalid.push(e.field, e.message);
-            }
-            None
-        }
-        Err(e) => return Err(e),
-    };
-    let ws = auth.workspace_id;
     let id_param = |raw: &Option<String>, field: &str, invalid: &mut domain::Invalid| match raw
         .as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty())
     {
         None => None,
-        Some(v) => match v.parse::<i64>() {
-            Ok(id) => Some(id),
-            Err(_) => {
-                invalid.push(field, "must be an id");
-                None
-            }
-        },
+        Some(v) => v
+            .parse::<i64>()
+            .map_err(|_| invalid.push(field, "must be an id"))
+            .ok(),
     };
-    let team_id = id_param(&q.team, "team", &mut invalid);
-    let channel_id = id_param(&q.channel, "channel", &mut invalid);
-    if let Some(team) = team_id {
-        if state
-            .db(move |conn| storage::teams::get(conn, ws, team))
-            .await
-            .is_err()
-        {
-            invalid.push("team", "is not a team of this workspace");
-        }
-    }
-    if let Some(channel) = channel_id {
-        if state
-            .db(move |conn| storage::channels::get(conn, ws, channel))
-            .await
-            .is_err()
-        {
-            invalid.push("channel", "is not a channel of this workspace");
-        }
-    }
+    let team = id_param(&q.team, "team", &mut invalid);
+    let channel = id_param(&q.channel, "channel", &mut invalid);
+    let inbox = id_param(&q.inbox, "inbox", &mut invalid);
     invalid.into_result()?;
-    let mut contacts = q
+    let mut f = match inbox {
+        Some(id) => {
+            let (ws, viewer) = (auth.workspace_id, auth.user_id);
+            match state
+                .db(move |conn| storage::custom_inboxes::get(conn, ws, id, viewer))
+                .await
+            {
+                Ok(saved) => serde_json::from_value(saved.filters_json()).unwrap_or_default(),
+                Err(ApiError::NotFound) => {
+                    return Err(ApiError::invalid(
+                        "inbox",
+                        "is not a custom inbox you can see",
+                    ))
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        None => InboxFilters::default(),
+    };
+    let given = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
+    f.status = given(&q.status).or(f.status);
+    f.assignee = given(&q.assignee).or(f.assignee);
+    f.tag = given(&q.tag).or(f.tag);
+    f.search = given(&q.search).or(f.search);
+    f.sort = given(&q.sort).or(f.sort);
+    f.team = team.or(f.team);
+    f.channel = channel.or(f.channel);
+    Ok(f)
+}
+
+/// Checks the request's filters (every bad one named) into a storage filter.
+async fn filter_of(state: &AppState, auth: &Auth, q: &InboxQuery) -> ApiResult<Filter> {
+    let f = requested(state, auth, q).await?;
+    check_as(state, auth, &f, "").await?;
+    let status = match f.status.as_deref() {
+        Some("closed") => Status::Closed,
+        Some("all") => Status::All,
+        _ => Status::Open,
+    };
+    let sort = match f.sort.as_deref() {
+        Some("oldest") => Sort::Oldest,
+        Some("waiting_longest") => Sort::WaitingLongest,
+        _ => Sort::Newest,
+    };
+    let assignee = assignee_filter(auth, f.assignee.as_deref())?;
+    let mut contacts = f
         .search
         .as_deref()
         .filter(|s| !s.trim().is_empty())
         .map(search_filter)
         .unwrap_or_default();
-    contacts.tag = q.tag.clone().filter(|t| !t.trim().is_empty());
+    contacts.tag = f.tag.clone();
     Ok(Filter {
         status,
         assignee,
-        team: team_id,
-        channel: channel_id,
+        team: f.team,
+        channel: f.channel,
         contacts,
         sort,
     })

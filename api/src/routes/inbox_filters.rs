@@ -39,8 +39,18 @@ pub struct InboxFilters {
 /// `filters.<field>`: an unknown status, sort or assignee form, a malformed tag, an overlong
 /// search, a team or channel id that is not this workspace's, a user id that is not a member.
 pub async fn check(state: &AppState, auth: &Auth, f: &InboxFilters) -> ApiResult<()> {
+    check_as(state, auth, f, "filters.").await
+}
+
+/// [`check`] with each field named `{prefix}{field}` (`""` for query parameters).
+pub async fn check_as(
+    state: &AppState,
+    auth: &Auth,
+    f: &InboxFilters,
+    prefix: &str,
+) -> ApiResult<()> {
     let mut invalid = check_values(
-        "filters",
+        prefix.trim_end_matches('.'),
         f.status.as_deref(),
         f.assignee.as_deref(),
         f.tag.as_deref(),
@@ -67,13 +77,19 @@ pub async fn check(state: &AppState, auth: &Auth, f: &InboxFilters) -> ApiResult
             })
             .await?;
         if user_ok == Some(false) {
-            invalid.push("filters.assignee", "is not a member of this workspace");
+            invalid.push(
+                format!("{prefix}assignee"),
+                "is not a member of this workspace",
+            );
         }
         if team_ok == Some(false) {
-            invalid.push("filters.team", "is not a team of this workspace");
+            invalid.push(format!("{prefix}team"), "is not a team of this workspace");
         }
         if channel_ok == Some(false) {
-            invalid.push("filters.channel", "is not a channel of this workspace");
+            invalid.push(
+                format!("{prefix}channel"),
+                "is not a channel of this workspace",
+            );
         }
     }
     invalid.into_result()?;

@@ -8,6 +8,7 @@ mod custom_inboxes;
 mod events;
 mod files;
 mod inbox_loop;
+mod inbox_views;
 mod jobs;
 mod members;
 mod notifications;
