@@ -2,88 +2,10 @@
 //! the thread opens unassigned, an agent replies (and so takes it), the bridge delivers,
 //! the conversation closes with a note, and the next message opens a new conversation.
 
-use std::time::Duration;
-
 use scenario_tests::bridge::FakeBridge;
 use scenario_tests::{json, scenario, Backend, TestServer};
-use serde_json::Value;
 
-const WAIT: Duration = Duration::from_secs(10);
-
-/// Creates a custom channel pointing at `bridge`; returns (channel id, api_token).
-pub async fn custom_channel(
-    s: &TestServer,
-    token: &str,
-    bridge: &str,
-    id_type: &str,
-) -> (i64, String) {
-    let res = s
-        .post(
-            "/api/v1/channels",
-            token,
-            json!({"kind": "custom", "name": "Bridge", "config": {"api_base_url": bridge, "id_type": id_type}}),
-        )
-        .await;
-    assert_eq!(res.status, 201, "{}", res.body);
-    (
-        res.body["id"].as_i64().unwrap(),
-        res.body["api_token"].as_str().unwrap().to_string(),
-    )
-}
-
-/// Posts one inbound text message as the bridge would.
-pub async fn inbound_text(
-    s: &TestServer,
-    channel: i64,
-    token: &str,
-    contact: &str,
-    mid: &str,
-    text: &str,
-) -> Value {
-    let res = s
-        .http
-        .post(s.url(&format!("/webhooks/channels/{channel}")))
-        .bearer_auth(token)
-        .json(&json!({
-            "channelId": channel.to_string(),
-            "contactId": contact,
-            "events": [{"type": "message", "mId": mid, "timestamp": 1_700_000_000_000u64,
-                        "message": {"type": "text", "text": text}}],
-            "contact": {"firstName": "Leo", "lastName": "Wong", "email": "leo@example.com"}
-        }))
-        .send()
-        .await
-        .unwrap();
-    let status = res.status();
-    let body: Value = res.json().await.unwrap();
-    assert_eq!(status, 200, "{body}");
-    body
-}
-
-/// Polls a message until its status is no longer `pending`.
-pub async fn settled(s: &TestServer, token: &str, contact: i64, message: i64) -> Value {
-    let start = std::time::Instant::now();
-    loop {
-        let res = s
-            .get(
-                &format!("/api/v1/contacts/{contact}/messages?limit=100"),
-                token,
-            )
-            .await;
-        assert_eq!(res.status, 200, "{}", res.body);
-        let m = res.body["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|i| i["kind"] == "message" && i["message"]["id"] == message)
-            .map(|i| i["message"].clone())
-            .expect("message in timeline");
-        if m["status"] != "pending" || start.elapsed() > WAIT {
-            return m;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
+use crate::support::{custom_channel, inbound_text, settled};
 
 scenario!(
     /// Contact writes, agent replies and is assigned, bridge delivers, close, reopen by message.
