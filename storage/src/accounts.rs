@@ -213,6 +213,20 @@ pub fn membership(conn: &mut DbConn, workspace_id: i64, user_id: i64) -> Storage
 }
 
 /// Every workspace a user belongs to, oldest membership first.
+/// Whether a user is a member of the workspace.
+pub fn is_member(conn: &mut DbConn, workspace_id: i64, user_id: i64) -> StorageResult<bool> {
+    Ok(!members_among(conn, workspace_id, &[user_id])?.is_empty())
+}
+
+/// Which of `ids` are members of the workspace.
+pub fn members_among(conn: &mut DbConn, workspace_id: i64, ids: &[i64]) -> StorageResult<Vec<i64>> {
+    Ok(memberships::table
+        .filter(memberships::workspace_id.eq(workspace_id))
+        .filter(memberships::user_id.eq_any(ids))
+        .select(memberships::user_id)
+        .load(conn)?)
+}
+
 pub fn memberships_of(
     conn: &mut DbConn,
     user_id: i64,

@@ -83,6 +83,16 @@ pub fn get(conn: &mut DbConn, workspace_id: i64, id: i64) -> StorageResult<Chann
         .first(conn)?)
 }
 
+/// Whether the workspace has a channel with this id.
+pub fn exists(conn: &mut DbConn, workspace_id: i64, id: i64) -> StorageResult<bool> {
+    let n: i64 = channels::table
+        .filter(channels::workspace_id.eq(workspace_id))
+        .filter(channels::id.eq(id))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
 /// A channel by id alone: for provider webhooks, which carry no workspace.
 pub fn find(conn: &mut DbConn, id: i64) -> StorageResult<Channel> {
     Ok(channels::table

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::contacts::{self, ActorRef};
-use crate::schema::{comments, memberships};
+use crate::schema::comments;
 use crate::{notifications, outbox, write_tx, DbConn, StorageResult};
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
@@ -26,15 +26,6 @@ impl Comment {
     pub fn mentioned(&self) -> Vec<i64> {
         serde_json::from_str(&self.mentions).unwrap_or_default()
     }
-}
-
-/// Which of `ids` are members of the workspace.
-pub fn members_among(conn: &mut DbConn, workspace_id: i64, ids: &[i64]) -> StorageResult<Vec<i64>> {
-    Ok(memberships::table
-        .filter(memberships::workspace_id.eq(workspace_id))
-        .filter(memberships::user_id.eq_any(ids))
-        .select(memberships::user_id)
-        .load(conn)?)
 }
 
 /// Adds a note and notifies each mentioned member (but not the author).

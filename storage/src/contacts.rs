@@ -505,74 +505,80 @@ pub fn set_assignee(
     write_tx(conn, |conn| {
         let contact = get(conn, workspace_id, id)?;
         if let Some(user_id) = assignee {
-            let member: i64 = memberships::table
-                .filter(memberships::workspace_id.eq(workspace_id))
-                .filter(memberships::user_id.eq(user_id))
-                .count()
-                .get_result(conn)?;
-            if member == 0 {
+            if !crate::accounts::is_member(conn, workspace_id, user_id)? {
                 return Err(
                     domain::Invalid::one("user_id", "is not a member of this workspace").into(),
                 );
             }
         }
-        if contact.assignee_id != assignee {
-            diesel::update(contacts::table.find(id))
-                .set((
-                    contacts::assignee_id.eq(assignee),
-                    contacts::updated_at.eq(now),
-                ))
-                .execute(conn)?;
-            let kind = if assignee.is_some() {
-                "assigned"
-            } else {
-                "unassigned"
-            };
-            record(
-                conn,
-                &contact,
-                kind,
-                serde_json::json!({"from": contact.assignee_id, "to": assignee}),
-                actor,
-                now,
-            )?;
+        if contact.assignee_id == assignee {
+            return Ok(details(conn, vec![contact])?.remove(0));
         }
-        let fresh = get(conn, workspace_id, id)?;
-        let detail = details(conn, vec![fresh])?.remove(0);
-        if contact.assignee_id != assignee {
-            let payload = serde_json::json!({"contact_id": id, "from": contact.assignee_id, "to": assignee, "contact": &detail});
-            outbox::append(
+        diesel::update(contacts::table.find(id))
+            .set((
+                contacts::assignee_id.eq(assignee),
+                contacts::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        announce_assignment(conn, &contact, assignee, actor, now)
+    })
+}
+
+/// After `contact`'s assignee changed to `to`: the history entry, the event, and a
+/// notification for the new assignee unless they took the contact themselves.
+fn announce_assignment(
+    conn: &mut DbConn,
+    contact: &Contact,
+    to: Option<i64>,
+    actor: ActorRef,
+    now: NaiveDateTime,
+) -> StorageResult<ContactDetail> {
+    let (workspace_id, id, from) = (contact.workspace_id, contact.id, contact.assignee_id);
+    let kind = if to.is_some() {
+        "assigned"
+    } else {
+        "unassigned"
+    };
+    record(
+        conn,
+        contact,
+        kind,
+        serde_json::json!({"from": from, "to": to}),
+        actor,
+        now,
+    )?;
+    let fresh = get(conn, workspace_id, id)?;
+    let detail = details(conn, vec![fresh])?.remove(0);
+    let payload = serde_json::json!({"contact_id": id, "from": from, "to": to, "contact": &detail});
+    outbox::append(
+        conn,
+        workspace_id,
+        "contact.assignee.updated",
+        ("contact", Some(id)),
+        &payload,
+        now,
+    )?;
+    if let Some(user_id) = to {
+        if !(actor.kind == "user" && actor.id == Some(user_id)) {
+            let c = &detail.contact;
+            let name = format!(
+                "{} {}",
+                c.first_name,
+                c.last_name.as_deref().unwrap_or_default()
+            );
+            crate::notifications::create(
                 conn,
                 workspace_id,
-                "contact.assignee.updated",
-                ("contact", Some(id)),
-                &payload,
+                user_id,
+                "assigned",
+                Some(id),
+                actor,
+                &serde_json::json!({"contact_name": name.trim()}),
                 now,
             )?;
-            // The new assignee hears of it, unless they took the contact themselves.
-            if let Some(user_id) = assignee {
-                if !(actor.kind == "user" && actor.id == Some(user_id)) {
-                    let c = &detail.contact;
-                    let name = format!(
-                        "{} {}",
-                        c.first_name,
-                        c.last_name.as_deref().unwrap_or_default()
-                    );
-                    crate::notifications::create(
-                        conn,
-                        workspace_id,
-                        user_id,
-                        "assigned",
-                        Some(id),
-                        actor,
-                        &serde_json::json!({"contact_name": name.trim()}),
-                        now,
-                    )?;
-                }
-            }
         }
-        Ok(detail)
-    })
+    }
+    Ok(detail)
 }
 
 /// Assigns an unassigned contact to `user_id` (a replier taking the thread); does nothing
@@ -600,25 +606,7 @@ pub fn assign_if_unassigned(
         if taken == 0 {
             return Ok(false);
         }
-        record(
-            conn,
-            &contact,
-            "assigned",
-            serde_json::json!({"from": None::<i64>, "to": user_id}),
-            actor,
-            now,
-        )?;
-        let fresh = get(conn, workspace_id, id)?;
-        let detail = details(conn, vec![fresh])?.remove(0);
-        let payload = serde_json::json!({"contact_id": id, "from": None::<i64>, "to": user_id, "contact": &detail});
-        outbox::append(
-            conn,
-            workspace_id,
-            "contact.assignee.updated",
-            ("contact", Some(id)),
-            &payload,
-            now,
-        )?;
+        announce_assignment(conn, &contact, Some(user_id), actor, now)?;
         Ok(true)
     })
 }

@@ -30,6 +30,16 @@ pub fn get(conn: &mut DbConn, workspace_id: i64, id: i64) -> StorageResult<Team>
         .first(conn)?)
 }
 
+/// Whether the workspace has a team with this id.
+pub fn exists(conn: &mut DbConn, workspace_id: i64, id: i64) -> StorageResult<bool> {
+    let n: i64 = teams::table
+        .filter(teams::workspace_id.eq(workspace_id))
+        .filter(teams::id.eq(id))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
 pub fn list(
     conn: &mut DbConn,
     workspace_id: i64,

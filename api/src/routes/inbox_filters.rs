@@ -68,11 +68,14 @@ pub async fn check_as(
     if user.is_some() || team.is_some() || channel.is_some() {
         let (user_ok, team_ok, channel_ok) = state
             .db(move |conn| {
-                use storage::custom_inboxes::{channel_exists, is_member, team_exists};
                 Ok((
-                    user.map(|u| is_member(conn, ws, u)).transpose()?,
-                    team.map(|t| team_exists(conn, ws, t)).transpose()?,
-                    channel.map(|c| channel_exists(conn, ws, c)).transpose()?,
+                    user.map(|u| storage::accounts::is_member(conn, ws, u))
+                        .transpose()?,
+                    team.map(|t| storage::teams::exists(conn, ws, t))
+                        .transpose()?,
+                    channel
+                        .map(|c| storage::channels::exists(conn, ws, c))
+                        .transpose()?,
                 ))
             })
             .await?;

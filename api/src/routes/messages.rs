@@ -300,7 +300,7 @@ pub async fn create_comment(
     let ws = auth.workspace_id;
     let wanted = mentions.clone();
     let members = state
-        .db(move |conn| storage::comments::members_among(conn, ws, &wanted))
+        .db(move |conn| storage::accounts::members_among(conn, ws, &wanted))
         .await?;
     if let Some(stranger) = mentions.iter().find(|id| !members.contains(id)) {
         return Err(ApiError::invalid(
