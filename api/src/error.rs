@@ -71,6 +71,37 @@ impl ApiError {
         ApiError::Internal(e.to_string())
     }
 
+    /// What the client is told; the cause of a server-side failure goes to the log instead.
+    pub fn detail(&self) -> String {
+        match self {
+            ApiError::Internal(cause) => {
+                log::error!("internal error: {cause}");
+                "the server failed to handle the request".to_string()
+            }
+            ApiError::Unavailable(cause) => {
+                log::error!("unavailable: {cause}");
+                "the service is temporarily unavailable".to_string()
+            }
+            other => other.to_string(),
+        }
+    }
+
+    /// The offending fields of a 422.
+    pub fn field_errors(&self) -> Option<Vec<ProblemField>> {
+        match self {
+            ApiError::Invalid(fields) => Some(
+                fields
+                    .iter()
+                    .map(|f| ProblemField {
+                        field: f.field.clone(),
+                        message: f.message.clone(),
+                    })
+                    .collect(),
+            ),
+            _ => None,
+        }
+    }
+
     fn kind(&self) -> &'static str {
         match self {
             ApiError::Invalid(_) => "/problems/validation",
@@ -126,30 +157,8 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
-        let detail = match self {
-            // The cause goes to the log, never to the client.
-            ApiError::Internal(cause) => {
-                log::error!("internal error: {cause}");
-                "the server failed to handle the request".to_string()
-            }
-            ApiError::Unavailable(cause) => {
-                log::error!("unavailable: {cause}");
-                "the service is temporarily unavailable".to_string()
-            }
-            other => other.to_string(),
-        };
-        let errors = match self {
-            ApiError::Invalid(fields) => Some(
-                fields
-                    .iter()
-                    .map(|f| ProblemField {
-                        field: f.field.clone(),
-                        message: f.message.clone(),
-                    })
-                    .collect(),
-            ),
-            _ => None,
-        };
+        let detail = self.detail();
+        let errors = self.field_errors();
         let problem = Problem {
             kind: self.kind().into(),
             title: status.canonical_reason().unwrap_or("Error").into(),

@@ -55,18 +55,27 @@ where
             if declared_len.is_some_and(|n| n > MAX_JSON_BYTES) {
                 return Err(ApiError::PayloadTooLarge(MAX_JSON_BYTES));
             }
-            let mut body = web::BytesMut::new();
-            while let Some(chunk) = payload.next().await {
-                let chunk = chunk
-                    .map_err(|e| ApiError::BadRequest(format!("could not read the body: {e}")))?;
-                if body.len() + chunk.len() > MAX_JSON_BYTES {
-                    return Err(ApiError::PayloadTooLarge(MAX_JSON_BYTES));
-                }
-                body.extend_from_slice(&chunk);
-            }
+            let body = read_limited(&mut payload, MAX_JSON_BYTES).await?;
             parse_checked::<T>(&body).map(ValidJson)
         })
     }
+}
+
+/// Reads a whole request body, refusing (413) as soon as it grows past `limit`.
+pub async fn read_limited<S>(payload: &mut S, limit: usize) -> Result<web::BytesMut, ApiError>
+where
+    S: futures_util::Stream<Item = Result<web::Bytes, actix_web::error::PayloadError>> + Unpin,
+{
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk =
+            chunk.map_err(|e| ApiError::BadRequest(format!("could not read the body: {e}")))?;
+        if body.len() + chunk.len() > limit {
+            return Err(ApiError::PayloadTooLarge(limit));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 /// Parses and checks a body; public for the extractor's unit tests.
@@ -351,10 +360,7 @@ pub struct PageQuery {
 impl PageQuery {
     /// The page size and the id to continue after.
     pub fn resolve(&self) -> Result<(i64, i64), ApiError> {
-        let limit = self.limit.unwrap_or(25);
-        if !(1..=100).contains(&limit) {
-            return Err(ApiError::invalid("limit", "must be between 1 and 100"));
-        }
+        let limit = page_limit(self.limit)?;
         let after = match &self.cursor {
             None => 0,
             Some(c) => decode_cursor(c)
@@ -379,17 +385,40 @@ impl PageQuery {
     }
 }
 
+/// A list's `?limit=`: 1 to 100, default 25.
+pub fn page_limit(limit: Option<i64>) -> Result<i64, ApiError> {
+    let limit = limit.unwrap_or(25);
+    if (1..=100).contains(&limit) {
+        Ok(limit)
+    } else {
+        Err(ApiError::invalid("limit", "must be between 1 and 100"))
+    }
+}
+
 pub fn encode_cursor(after: i64) -> String {
-    URL_SAFE_NO_PAD.encode(format!("after:{after}"))
+    encode_key("after", &[after])
 }
 
 fn decode_cursor(c: &str) -> Option<i64> {
-    let raw = URL_SAFE_NO_PAD.decode(c).ok()?;
-    String::from_utf8(raw)
-        .ok()?
-        .strip_prefix("after:")?
-        .parse()
-        .ok()
+    decode_key::<1>("after", c).map(|[after]| after)
+}
+
+/// An opaque cursor of a keyset position: `tag` and numbers, base64 so clients don't parse it.
+pub fn encode_key(tag: &str, parts: &[i64]) -> String {
+    let parts: Vec<String> = parts.iter().map(i64::to_string).collect();
+    URL_SAFE_NO_PAD.encode(format!("{tag}:{}", parts.join(":")))
+}
+
+/// The `N` numbers of a cursor made by [`encode_key`] with `tag`; `None` for anything else.
+pub fn decode_key<const N: usize>(tag: &str, raw: &str) -> Option<[i64; N]> {
+    let text = String::from_utf8(URL_SAFE_NO_PAD.decode(raw).ok()?).ok()?;
+    let rest = text.strip_prefix(tag)?.strip_prefix(':')?;
+    let parts: Vec<i64> = rest
+        .split(':')
+        .map(str::parse)
+        .collect::<Result<_, _>>()
+        .ok()?;
+    parts.try_into().ok()
 }
 
 /// `{items, next_cursor}` of every list.

@@ -46,7 +46,7 @@ pub async fn check_url(raw: &str, allow_private: bool) -> Result<(Url, Vec<IpAdd
 
 /// An HTTP client that connects only to `addrs` for the URL's host (the addresses the guard
 /// checked), so a DNS answer cannot change between check and use.
-pub fn pinned_client(
+fn pinned_client(
     url: &Url,
     addrs: &[IpAddr],
     timeout: std::time::Duration,
@@ -64,6 +64,34 @@ pub fn pinned_client(
         builder = builder.resolve_to_addrs(name, &sockets);
     }
     builder.build()
+}
+
+/// Why no client could be made for an outbound call.
+#[derive(Debug)]
+pub enum NoClient {
+    /// The URL will never be allowed (not http, private address): give up.
+    Refused(UrlRefused),
+    /// Try again later (DNS did not answer, the client could not be built).
+    Retry(String),
+}
+
+/// The guard and the pinning in one step: the checked URL and a client that connects only to
+/// the addresses checked.
+pub async fn guarded_client(
+    raw: &str,
+    allow_private: bool,
+    timeout: std::time::Duration,
+) -> Result<(Url, reqwest::Client), NoClient> {
+    let (url, addrs) = match check_url(raw, allow_private).await {
+        Ok(x) => x,
+        Err(UrlRefused::Unresolvable) => {
+            return Err(NoClient::Retry(UrlRefused::Unresolvable.to_string()))
+        }
+        Err(e) => return Err(NoClient::Refused(e)),
+    };
+    let client =
+        pinned_client(&url, &addrs, timeout).map_err(|e| NoClient::Retry(e.to_string()))?;
+    Ok((url, client))
 }
 
 #[cfg(test)]

@@ -81,7 +81,8 @@ pub fn of_contact(
     Ok(crate::Page::from_rows(rows, limit, |c: &Conversation| c.id))
 }
 
-fn opened_by(actor: ActorRef) -> Option<i64> {
+/// The user behind an action, if a user did it (opened_by, closed_by).
+fn user_of(actor: ActorRef) -> Option<i64> {
     (actor.kind == "user").then_some(actor.id).flatten()
 }
 
@@ -105,7 +106,7 @@ pub fn open_in(
             conversations::status.eq(OPEN),
             conversations::opened_at.eq(now),
             conversations::opened_source.eq(source),
-            conversations::opened_by.eq(opened_by(actor)),
+            conversations::opened_by.eq(user_of(actor)),
         ))
         .returning(conversations::id)
         .get_result(conn)?;
@@ -185,7 +186,7 @@ pub fn close_in(
         conversations::status.eq(CLOSED),
         conversations::closed_at.eq(now),
         conversations::closed_source.eq(&closing.source),
-        conversations::closed_by.eq(opened_by(actor)),
+        conversations::closed_by.eq(user_of(actor)),
         conversations::category.eq(&closing.note.category),
         conversations::summary.eq(&closing.note.summary),
         conversations::assignee_id.eq(contact.assignee_id),

@@ -163,7 +163,12 @@ pub fn list(
     } else {
         None
     };
-    let conversation_ids: Vec<i64> = rows.iter().filter_map(|r| r.conversation_id).collect();
+    // Open conversations come with the contact details; only closed ones are loaded here.
+    let conversation_ids: Vec<i64> = rows
+        .iter()
+        .filter(|r| r.conversation_status.as_deref() == Some(conversations::CLOSED))
+        .filter_map(|r| r.conversation_id)
+        .collect();
     let message_ids: Vec<i64> = rows.iter().filter_map(|r| r.last_message_id).collect();
     let contact_ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut conversations: HashMap<i64, Conversation> =
@@ -201,7 +206,8 @@ pub fn list(
             Row {
                 conversation: contact
                     .conversation_id
-                    .and_then(|id| conversations.remove(&id)),
+                    .and_then(|id| conversations.remove(&id))
+                    .or_else(|| d.open_conversation.clone()),
                 last_message: contact.last_message_id.and_then(|id| last.remove(&id)),
                 unread,
                 contact: d,

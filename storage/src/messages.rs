@@ -257,12 +257,14 @@ pub fn receive(
 ) -> StorageResult<Option<Message>> {
     // A concurrent delivery of the same event (or the first two messages of a new contact)
     // may collide on a unique index; the second try then sees the winner's rows.
-    let mut attempt = 0;
-    loop {
-        match write_tx(conn, |conn| receive_once(conn, channel, ev, now)) {
-            Err(StorageError::Conflict(_)) if attempt == 0 => attempt += 1,
-            other => return other,
-        }
+    once_more_on_conflict(|| write_tx(conn, |conn| receive_once(conn, channel, ev, now)))
+}
+
+/// Runs `f`, and once more if it lost a race on a unique index.
+fn once_more_on_conflict<T>(mut f: impl FnMut() -> StorageResult<T>) -> StorageResult<T> {
+    match f() {
+        Err(StorageError::Conflict(_)) => f(),
+        other => other,
     }
 }
 
@@ -410,13 +412,7 @@ pub fn send(
 ) -> StorageResult<Message> {
     // Racing the contact's own message may collide on the one-open-conversation index; the
     // second try then joins the conversation that won.
-    let mut attempt = 0;
-    loop {
-        match send_once(conn, workspace_id, contact_id, out, now) {
-            Err(StorageError::Conflict(_)) if attempt == 0 => attempt += 1,
-            other => return other,
-        }
-    }
+    once_more_on_conflict(|| send_once(conn, workspace_id, contact_id, out, now))
 }
 
 fn send_once(

@@ -14,6 +14,7 @@ use storage::messages::{Body, Message};
 
 use crate::error::{ApiError, ApiResult};
 use crate::filestore;
+use crate::outbound::NoClient;
 use crate::state::AppState;
 
 /// How long a link handed to a bridge stays valid.
@@ -200,17 +201,16 @@ pub async fn fetch(state: Arc<AppState>, job: Job) -> Result<(), String> {
 }
 
 async fn download(state: &Arc<AppState>, ws: i64, raw: &str, name: &str) -> Fetched {
-    let (url, addrs) = match crate::outbound::check_url(raw, state.config.allow_private_urls).await
+    let (url, client) = match crate::outbound::guarded_client(
+        raw,
+        state.config.allow_private_urls,
+        Duration::from_secs(60),
+    )
+    .await
     {
         Ok(x) => x,
-        Err(crate::outbound::UrlRefused::Unresolvable) => {
-            return Fetched::Retry("the host could not be resolved".into())
-        }
-        Err(e) => return Fetched::Failed(format!("the attachment URL {e}")),
-    };
-    let client = match crate::outbound::pinned_client(&url, &addrs, Duration::from_secs(60)) {
-        Ok(c) => c,
-        Err(e) => return Fetched::Retry(e.to_string()),
+        Err(NoClient::Refused(e)) => return Fetched::Failed(format!("the attachment URL {e}")),
+        Err(NoClient::Retry(reason)) => return Fetched::Retry(reason),
     };
     let res = match client.get(url).send().await {
         Ok(r) => r,

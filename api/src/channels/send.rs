@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 use storage::jobs::Job;
 use storage::messages::Message;
 
+use crate::outbound::NoClient;
 use crate::state::AppState;
 
 /// What came of one delivery attempt.
@@ -122,17 +123,16 @@ async fn deliver(state: &Arc<AppState>, m: &Message) -> Outcome {
         Err(reason) => return Outcome::Refused(reason),
     };
     let url = format!("{}/message", config.api_base_url);
-    let (url, addrs) = match crate::outbound::check_url(&url, state.config.allow_private_urls).await
+    let (url, client) = match crate::outbound::guarded_client(
+        &url,
+        state.config.allow_private_urls,
+        Duration::from_secs(15),
+    )
+    .await
     {
         Ok(x) => x,
-        Err(crate::outbound::UrlRefused::Unresolvable) => {
-            return Outcome::Retry("the bridge's host could not be resolved".into())
-        }
-        Err(e) => return Outcome::Refused(format!("api_base_url {e}")),
-    };
-    let client = match crate::outbound::pinned_client(&url, &addrs, Duration::from_secs(15)) {
-        Ok(c) => c,
-        Err(e) => return Outcome::Retry(e.to_string()),
+        Err(NoClient::Refused(e)) => return Outcome::Refused(format!("api_base_url {e}")),
+        Err(NoClient::Retry(reason)) => return Outcome::Retry(format!("the bridge: {reason}")),
     };
     let payload = json!({
         "channelId": channel.id.to_string(),

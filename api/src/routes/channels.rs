@@ -34,11 +34,18 @@ pub enum ChannelKindName {
 
 impl ChannelKindName {
     fn kind(self) -> ChannelKind {
-        let name = serde_json::to_value(self).ok();
-        name.as_ref()
-            .and_then(|v| v.as_str())
-            .and_then(ChannelKind::parse)
-            .unwrap_or(ChannelKind::Custom)
+        match self {
+            Self::Whatsapp => ChannelKind::Whatsapp,
+            Self::Messenger => ChannelKind::Messenger,
+            Self::Instagram => ChannelKind::Instagram,
+            Self::Telegram => ChannelKind::Telegram,
+            Self::Line => ChannelKind::Line,
+            Self::Viber => ChannelKind::Viber,
+            Self::WebChat => ChannelKind::WebChat,
+            Self::Email => ChannelKind::Email,
+            Self::Sms => ChannelKind::Sms,
+            Self::Custom => ChannelKind::Custom,
+        }
     }
 }
 

@@ -2,8 +2,6 @@
 //! marks, and bulk open/close/assign/unassign with a result per contact.
 
 use actix_web::{get, post, web, HttpResponse, ResponseError};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use storage::inbox::{Cursor, Filter, Sort, Status};
@@ -12,7 +10,7 @@ use validator::Validate;
 
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::ValidJson;
+use crate::extract::{decode_key, encode_key, ValidJson};
 use crate::routes::contacts::{
     actor_ref, assignee_filter, load, search_filter, visibility, ContactView,
 };
@@ -71,15 +69,14 @@ pub struct InboxPage {
 }
 
 fn encode(c: Cursor) -> String {
-    URL_SAFE_NO_PAD.encode(format!("i:{}:{}", c.at.and_utc().timestamp_micros(), c.id))
+    encode_key("i", &[c.at.and_utc().timestamp_micros(), c.id])
 }
 
 fn decode(raw: &str) -> Option<Cursor> {
-    let s = String::from_utf8(URL_SAFE_NO_PAD.decode(raw).ok()?).ok()?;
-    let (micros, id) = s.strip_prefix("i:")?.split_once(':')?;
+    let [micros, id] = decode_key("i", raw)?;
     Some(Cursor {
-        at: DateTime::from_timestamp_micros(micros.parse().ok()?)?.naive_utc(),
-        id: id.parse().ok()?,
+        at: DateTime::from_timestamp_micros(micros)?.naive_utc(),
+        id,
     })
 }
 
@@ -173,10 +170,7 @@ pub async fn list_inbox(
     q: web::Query<InboxQuery>,
 ) -> ApiResult<web::Json<InboxPage>> {
     let q = q.into_inner();
-    let limit = q.limit.unwrap_or(25);
-    if !(1..=100).contains(&limit) {
-        return Err(ApiError::invalid("limit", "must be between 1 and 100"));
-    }
+    let limit = crate::extract::page_limit(q.limit)?;
     let after = match &q.cursor {
         Some(c) => Some(
             decode(c)
@@ -350,19 +344,8 @@ pub async fn bulk(
                 contact: raw.clone(),
                 ok: false,
                 status: e.status_code().as_u16(),
-                detail: Some(e.to_string()),
-                errors: match &e {
-                    ApiError::Invalid(fields) => Some(
-                        fields
-                            .iter()
-                            .map(|f| crate::error::ProblemField {
-                                field: f.field.clone(),
-                                message: f.message.clone(),
-                            })
-                            .collect(),
-                    ),
-                    _ => None,
-                },
+                detail: Some(e.detail()),
+                errors: e.field_errors(),
             },
         };
         results.push(item);

@@ -3,8 +3,6 @@
 //! adding a private note with mentions.
 
 use actix_web::{get, post, web, HttpResponse};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use chrono::{DateTime, Utc};
 use domain::messages::{check_note, check_text, mentions_in};
 use domain::windows::{check_send, ChannelKind, MessageType, SenderKind};
@@ -17,7 +15,7 @@ use validator::Validate;
 
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::ValidJson;
+use crate::extract::{decode_key, encode_key, ValidJson};
 use crate::routes::contacts::{actor_ref, load, ActivityView};
 use crate::routes::thread_views::{CommentView, MessageView};
 use crate::state::AppState;
@@ -47,20 +45,11 @@ pub struct TimelineQuery {
 }
 
 fn encode(k: Key) -> String {
-    URL_SAFE_NO_PAD.encode(format!(
-        "t:{}:{}:{}",
-        k.at.and_utc().timestamp_micros(),
-        k.rank,
-        k.id
-    ))
+    encode_key("t", &[k.at.and_utc().timestamp_micros(), k.rank, k.id])
 }
 
 fn decode(c: &str) -> Option<Key> {
-    let raw = String::from_utf8(URL_SAFE_NO_PAD.decode(c).ok()?).ok()?;
-    let mut parts = raw.strip_prefix("t:")?.split(':');
-    let micros: i64 = parts.next()?.parse().ok()?;
-    let rank = parts.next()?.parse().ok()?;
-    let id = parts.next()?.parse().ok()?;
+    let [micros, rank, id] = decode_key("t", c)?;
     Some(Key {
         at: DateTime::from_timestamp_micros(micros)?.naive_utc(),
         rank,
@@ -105,10 +94,7 @@ pub async fn list_messages(
     contact: web::Path<String>,
     q: web::Query<TimelineQuery>,
 ) -> ApiResult<web::Json<Timeline>> {
-    let limit = q.limit.unwrap_or(25);
-    if !(1..=100).contains(&limit) {
-        return Err(ApiError::invalid("limit", "must be between 1 and 100"));
-    }
+    let limit = crate::extract::page_limit(q.limit)?;
     let cursor = match &q.cursor {
         Some(c) => Some(
             decode(c)

@@ -4,7 +4,6 @@
 
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
-use futures_util::StreamExt;
 use serde::Serialize;
 use serde_json::json;
 use storage::messages::{Body, Inbound};
@@ -25,28 +24,6 @@ pub struct WebhookResult {
     pub statuses: usize,
     /// Status events for unknown `mId`s or that did not move the status forward.
     pub ignored: usize,
-}
-
-async fn read_body(mut payload: web::Payload) -> ApiResult<web::Bytes> {
-    let limit = crate::extract::MAX_JSON_BYTES;
-    let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| ApiError::BadRequest(e.to_string()))?;
-        if body.len() + chunk.len() > limit {
-            return Err(ApiError::PayloadTooLarge(limit));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body.freeze())
-}
-
-fn bearer(req: &HttpRequest) -> Option<&str> {
-    req.headers()
-        .get(actix_web::http::header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")
-        .map(str::trim)
 }
 
 fn body_of(b: InboundBody) -> Body {
@@ -92,7 +69,7 @@ pub async fn channel_webhook(
     state: web::Data<AppState>,
     req: HttpRequest,
     channel_id: web::Path<i64>,
-    payload: web::Payload,
+    mut payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
     let id = channel_id.into_inner();
     let channel = state
@@ -105,8 +82,8 @@ pub async fn channel_webhook(
         .secret
         .as_deref()
         .and_then(|s| state.secrets.open(s));
-    let authorized = match (bearer(&req), expected) {
-        (Some(given), Some(expected)) => crate::secrets::same_secret(given, &expected),
+    let authorized = match (crate::auth::bearer(&req), expected) {
+        (Some(given), Some(expected)) => crate::secrets::same_secret(&given, &expected),
         _ => false,
     };
     if !authorized {
@@ -114,7 +91,7 @@ pub async fn channel_webhook(
             "a valid channel api_token is required as a Bearer token".into(),
         ));
     }
-    let bytes = read_body(payload).await?;
+    let bytes = crate::extract::read_limited(&mut payload, crate::extract::MAX_JSON_BYTES).await?;
     let raw: serde_json::Value = serde_json::from_slice(&bytes)
         .map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON: {e}")))?;
     let parsed = custom::parse(channel.id, config.id_type, &raw)?;
