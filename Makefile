@@ -2,20 +2,40 @@
 # `make test` runs every check and test. See README.md.
 
 CARGO ?= cargo
+NPM ?= npm
 BIND ?= 127.0.0.1:8080
+WEB := web-client
 
-.PHONY: run build test lint fmt openapi clean
+.PHONY: run build web test test-rust test-web lint fmt openapi clean
 
 run: build
 	./target/release/ismessenger serve --bind $(BIND)
 
-build:
+build: web
 	$(CARGO) build --release --locked --bin ismessenger
+
+# The SPA and the widget script into web-client/dist (served by the binary at `/`).
+web: $(WEB)/node_modules/.installed
+	$(NPM) --prefix $(WEB) run build
+
+$(WEB)/node_modules/.installed: $(WEB)/package.json $(WEB)/package-lock.json
+	$(NPM) --prefix $(WEB) ci --no-audit --no-fund
+	touch $@
+
+test: test-rust test-web
 
 # Formatting, lints, unit tests, scenario tests (SQLite always; PostgreSQL too when
 # TEST_DATABASE_URL is set) and the OpenAPI drift check (a test in the scenario suite).
-test: lint
+test-rust: lint
 	$(CARGO) test --workspace --locked
+
+# The web client: typecheck, eslint, component tests (Vitest), build, then the browser tests
+# (Playwright in /usr/bin/chromium) against the real binary on a fresh SQLite database.
+test-web: $(WEB)/node_modules/.installed
+	$(CARGO) build --locked --bin ismessenger
+	cd $(WEB) && $(NPM) run typecheck && $(NPM) run lint && $(NPM) run test:unit
+	$(NPM) --prefix $(WEB) run build
+	cd $(WEB) && ISM_BIN=../target/debug/ismessenger $(NPM) run test:e2e
 
 lint:
 	$(CARGO) fmt --all -- --check

@@ -110,7 +110,17 @@ impl Routes {
 }
 
 /// Unknown paths answer 404, known paths with another method 405, both as problem+json.
-async fn fallback(req: HttpRequest, routes: web::Data<Routes>) -> HttpResponse {
+async fn fallback(
+    req: HttpRequest,
+    routes: web::Data<Routes>,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    let readable = req.method() == Method::GET || req.method() == Method::HEAD;
+    if readable && crate::web::is_client_path(req.path()) {
+        if let Some(res) = crate::web::serve(&req, &state.config.web_dir).await {
+            return res;
+        }
+    }
     let allowed: Vec<&str> = routes
         .0
         .iter()
@@ -223,7 +233,6 @@ pub async fn start(
             .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec.clone()))
             .route("/docs", web::get().to(|| async { redirect("/docs/") }))
             .route("/media/{id}/{name}", web::get().to(routes::files::media))
-            .route("/", web::get().to(|| async { redirect("/docs/") }))
             .default_service(web::to(fallback))
     })
     .workers(workers)

@@ -23,6 +23,8 @@ pub struct Config {
     pub max_upload_bytes: u64,
     /// Delay before the first retry of a failed job (doubling after each failure).
     pub job_retry_base: std::time::Duration,
+    /// The built web client (`index.html`, `assets/`, `widget.js`) served at `/`.
+    pub web_dir: PathBuf,
 }
 
 impl std::fmt::Debug for Config {
@@ -83,6 +85,9 @@ impl Config {
                     .and_then(|v| v.parse().ok())
                     .unwrap_or(5_000)
                     .max(10),
+            ),
+            web_dir: PathBuf::from(
+                env("ISM_WEB_DIR").unwrap_or_else(|| "./web-client/dist".into()),
             ),
         })
     }

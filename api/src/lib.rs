@@ -15,6 +15,7 @@ pub mod realtime;
 pub mod routes;
 pub mod secrets;
 pub mod state;
+pub mod web;
 pub mod worker;
 
 pub use app::{openapi, start};

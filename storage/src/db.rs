@@ -70,8 +70,10 @@ impl ManageConnection for Manager {
             DbUrl::Sqlite(path) => {
                 let mut conn = SqliteConnection::establish(path)?;
                 conn.batch_execute(&format!(
-                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS};"
+                    // busy_timeout first: switching a new file to WAL takes a lock that the
+                    // pool's other connections, opened at the same moment, must wait for.
+                    "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}; PRAGMA journal_mode = WAL; \
+                     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
                 ))
                 .map_err(ConnectionError::CouldntSetupConfiguration)?;
                 Ok(DbConn::Sqlite(conn))

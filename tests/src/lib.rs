@@ -54,6 +54,19 @@ pub struct TestServer {
     pub http: reqwest::Client,
 }
 
+/// A stand-in for the built web client: an `index.html` and one hashed asset.
+fn web_client_fixture(data_dir: &std::path::Path) -> std::path::PathBuf {
+    let dir = data_dir.join("web");
+    std::fs::create_dir_all(dir.join("assets")).expect("web fixture dir");
+    std::fs::write(
+        dir.join("index.html"),
+        "<!doctype html><title>IS-Messenger</title><div id=\"root\"></div>",
+    )
+    .expect("index.html");
+    std::fs::write(dir.join("assets/app-abc123.js"), "console.log('app')").expect("asset");
+    dir
+}
+
 impl TestServer {
     /// A server on a fresh database of `backend`.
     pub async fn start(backend: Backend) -> TestServer {
@@ -77,6 +90,7 @@ impl TestServer {
             sse_heartbeat: Duration::from_secs(1),
             max_upload_bytes: 1024 * 1024,
             job_retry_base: Duration::from_millis(100),
+            web_dir: web_client_fixture(&db.data_dir),
         };
         let (tx, rx) = std::sync::mpsc::channel();
         let thread = std::thread::spawn(move || {

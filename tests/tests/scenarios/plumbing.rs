@@ -526,3 +526,72 @@ scenario!(api_docs_are_served, |backend: Backend| async move {
         Some("/docs/")
     );
 });
+
+scenario!(
+    the_web_client_is_served_at_the_root_with_route_fallback,
+    |s| {
+        // The root, client routes and deep links all answer the SPA's index.html.
+        for path in [
+            "/",
+            "/inbox",
+            "/contacts/42/conversations",
+            "/settings/channels",
+        ] {
+            let res = s.http.get(s.url(path)).send().await.unwrap();
+            assert_eq!(res.status(), 200, "{path}");
+            let ct = res.headers().get(CONTENT_TYPE).unwrap().to_str().unwrap();
+            assert!(ct.starts_with("text/html"), "{path}: {ct}");
+            let cache = res
+                .headers()
+                .get("cache-control")
+                .unwrap()
+                .to_str()
+                .unwrap();
+            assert!(
+                cache.contains("no-cache"),
+                "{path}: index must revalidate, got {cache}"
+            );
+            assert!(res.text().await.unwrap().contains("id=\"root\""), "{path}");
+        }
+        // Hashed assets are served with their type and cached for good.
+        let res = s
+            .http
+            .get(s.url("/assets/app-abc123.js"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        let ct = res.headers().get(CONTENT_TYPE).unwrap().to_str().unwrap();
+        assert!(ct.contains("javascript"), "{ct}");
+        let cache = res
+            .headers()
+            .get("cache-control")
+            .unwrap()
+            .to_str()
+            .unwrap();
+        assert!(cache.contains("immutable"), "{cache}");
+        // A missing asset is a 404, not the index page.
+        let res = s
+            .http
+            .get(s.url("/assets/missing-1.js"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 404);
+        // Server paths keep their own answers.
+        let res = s
+            .http
+            .get(s.url("/api/v1/no-such-thing"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 404);
+        let ct = res.headers().get(CONTENT_TYPE).unwrap().to_str().unwrap();
+        assert!(ct.starts_with("application/problem+json"), "{ct}");
+        let res = s.http.get(s.url("/webhooks/nowhere")).send().await.unwrap();
+        assert_eq!(res.status(), 404);
+        // Writes to a client path are not served the page.
+        let res = s.http.post(s.url("/inbox")).send().await.unwrap();
+        assert_eq!(res.status(), 404);
+    }
+);

@@ -1,0 +1,5 @@
+import { EmptyState } from "../../components/ui";
+
+export function ContactsPage() {
+  return <EmptyState title="Contacts" />;
+}

@@ -1,0 +1,5 @@
+import { EmptyState } from "../../components/ui";
+
+export function InboxPage() {
+  return <EmptyState title="Inbox" />;
+}

@@ -1,0 +1,5 @@
+import { EmptyState } from "../../components/ui";
+
+export function GeneralSettings() {
+  return <EmptyState title="General" />;
+}
