@@ -407,6 +407,7 @@ mod tests {
             sse_heartbeat: std::time::Duration::from_secs(1),
             max_upload_bytes: 1024,
             job_retry_base: std::time::Duration::from_secs(1),
+            web_dir: PathBuf::from("/nonexistent"),
         }
     }
 

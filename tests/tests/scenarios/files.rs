@@ -583,6 +583,7 @@ fn signer(s: &TestServer) -> api::Config {
         sse_heartbeat: Duration::from_secs(1),
         max_upload_bytes: LIMIT as u64,
         job_retry_base: Duration::from_millis(100),
+        web_dir: s.db.data_dir.join("web"),
     }
 }
 

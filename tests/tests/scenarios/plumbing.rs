@@ -529,7 +529,8 @@ scenario!(api_docs_are_served, |backend: Backend| async move {
 
 scenario!(
     the_web_client_is_served_at_the_root_with_route_fallback,
-    |s| {
+    |backend: Backend| async move {
+        let s = TestServer::start(backend).await;
         // The root, client routes and deep links all answer the SPA's index.html.
         for path in [
             "/",
