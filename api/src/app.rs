@@ -233,6 +233,7 @@ pub async fn start(
             .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec.clone()))
             .route("/docs", web::get().to(|| async { redirect("/docs/") }))
             .route("/media/{id}/{name}", web::get().to(routes::files::media))
+            .route("/widget/demo", web::get().to(crate::web::widget_demo))
             .default_service(web::to(fallback))
     })
     .workers(workers)

@@ -87,6 +87,48 @@ fn respond(req: &HttpRequest, file: &Path, immutable: bool) -> HttpResponse {
     }
 }
 
+/// `/widget/demo?channel=wc_…`: a plain page with a web chat channel's widget, so a new user
+/// can chat with their own workspace right after `make run` (the server's own origin is always
+/// allowed for its widgets). The key is checked, so nothing from the query reaches the page
+/// unescaped.
+pub async fn widget_demo(query: actix_web::web::Query<DemoQuery>) -> HttpResponse {
+    let key = query.channel.as_deref().filter(|k| {
+        k.len() <= 100
+            && k.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    });
+    let body = match key {
+        Some(key) => format!(
+            "<!doctype html><html lang=en><meta charset=utf-8>\
+             <meta name=viewport content=\"width=device-width, initial-scale=1\">\
+             <title>Chat widget demo — IS-Messenger</title>\
+             <style>body{{font-family:system-ui,sans-serif;max-width:720px;margin:48px auto;\
+             padding:0 20px;line-height:1.6;color:#1d2330}}code{{background:#f1f3f5;padding:2px 5px;\
+             border-radius:4px}}</style>\
+             <h1>Your website</h1>\
+             <p>This page stands in for your website. The chat bubble in the corner is your \
+             <strong>web chat</strong> channel: write as a visitor, and answer from the \
+             <a href=\"/inbox\" target=\"_blank\">inbox</a> in another tab.</p>\
+             <p>To put it on a real website, paste the channel's snippet before \
+             <code>&lt;/body&gt;</code> and add the site to the channel's allowed websites.</p>\
+             <script src=\"/widget.js\" data-channel=\"{key}\" async></script>"
+        ),
+        None => "<!doctype html><html lang=en><meta charset=utf-8><title>Chat widget demo</title>\
+                 <p>Open this page from <em>Settings → Channels</em> in the app, or add \
+                 <code>?channel=</code> and a web chat channel's key (<code>wc_…</code>).</p>"
+            .to_string(),
+    };
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-cache"))
+        .body(body)
+}
+
+#[derive(serde::Deserialize)]
+pub struct DemoQuery {
+    channel: Option<String>,
+}
+
 /// What `/` shows when the binary runs without a built web client (e.g. `cargo run`).
 fn not_built() -> HttpResponse {
     HttpResponse::Ok()

@@ -596,3 +596,34 @@ scenario!(
         assert_eq!(res.status(), 404);
     }
 );
+
+scenario!(
+    the_widget_demo_page_embeds_a_channel_widget_and_nothing_else,
+    |backend: Backend| async move {
+        let s = TestServer::start(backend).await;
+        let res = s
+            .http
+            .get(s.url("/widget/demo?channel=wc_Abc-123"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        let html = res.text().await.unwrap();
+        assert!(
+            html.contains(r#"<script src="/widget.js" data-channel="wc_Abc-123" async>"#),
+            "{html}"
+        );
+        // Anything but a key is not echoed into the page.
+        let res = s
+            .http
+            .get(s.url("/widget/demo?channel=%22%3E%3Cscript%3Ealert(1)%3C/script%3E"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        let html = res.text().await.unwrap();
+        assert!(!html.contains("alert(1)"), "{html}");
+        assert!(!html.contains("widget.js"), "{html}");
+        assert!(html.contains("?channel="), "{html}");
+    }
+);
