@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { apiAs, signUp, uniqueEmail } from "./helpers";
+import { accessToken, apiAs, signUp, uniqueEmail } from "./helpers";
 
 test("a member creates a contact, finds it by search and opens its page", async ({ page, request }) => {
   await signUp(page);
@@ -66,4 +66,43 @@ test("an owner merges two contacts that share an e-mail from the suggestions", a
   await expect(page.getByRole("alert")).toBeVisible();
   await page.goto("/contacts/merge");
   await expect(page.getByText("No duplicates found")).toBeVisible();
+});
+
+test("the contact list filters by tag and assignee and loads more on request", async ({ page, request }) => {
+  await signUp(page);
+  const api = await apiAs(page, request);
+  const me = await api.get("/me");
+  const vip = await api.post("/contacts", { first_name: "Vera", last_name: "Vip", tags: ["vip"] });
+  for (let i = 1; i <= 52; i++) await api.post("/contacts", { first_name: "Bulk", last_name: `Person ${i}` });
+  const mine = await api.post("/contacts", { first_name: "Mina", last_name: "Mine" });
+  const assign = await request.put(`/api/v1/contacts/${mine.id}/assignee`, {
+    headers: { Authorization: `Bearer ${await accessToken(page)}` },
+    data: { user_id: me.member.id },
+  });
+  expect(assign.ok()).toBeTruthy();
+
+  await page.goto("/contacts");
+  const table = page.getByRole("table", { name: "Contacts" });
+  const rows = table.getByRole("row");
+  await expect(rows).toHaveCount(51); // a header and the first 50
+  await page.getByRole("button", { name: "Load more" }).click();
+  await expect(rows).toHaveCount(55);
+  await expect(page.getByText("54 contacts")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Load more" })).toHaveCount(0);
+
+  await page.getByLabel("Tag").selectOption("vip");
+  await expect(page).toHaveURL(/tag=vip/);
+  await expect(rows).toHaveCount(2);
+  await expect(table).toContainText(vip.name);
+
+  await page.getByLabel("Tag").selectOption("");
+  await page.getByLabel("Assignee").selectOption("me");
+  await expect(page).toHaveURL(/assignee=me/);
+  await expect(rows).toHaveCount(2);
+  await expect(table).toContainText("Mina Mine");
+
+  await page.getByRole("button", { name: "Clear filters" }).click();
+  await expect(page).toHaveURL(/\/contacts$/);
+  await expect(table).toContainText("Bulk Person 1");
+  await expect(table).toContainText(vip.name);
 });

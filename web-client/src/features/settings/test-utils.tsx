@@ -38,8 +38,10 @@ export function fakeApi(handler: Handler): Call[] {
   return calls;
 }
 
-export function renderWithQuery(ui: ReactElement) {
+/** Renders with a fresh QueryClient; `seed` pre-fills answers (say `["me"]`) so they are known at once. */
+export function renderWithQuery(ui: ReactElement, seed: [unknown[], unknown][] = []) {
   const qc = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
+  for (const [key, data] of seed) qc.setQueryData(key, data);
   return render(<QueryClientProvider client={qc}>{ui}</QueryClientProvider>);
 }
 
