@@ -38,6 +38,18 @@ test("a member creates a contact, finds it by search and opens its page", async 
   await expect(page.getByRole("heading", { name: "Maria Souza" })).toBeVisible();
   await expect(page.getByText(email)).toBeVisible();
   await expect(page.getByRole("link", { name: "Open in inbox" })).toHaveAttribute("href", /\/inbox\/\d+$/);
+
+  // Deleting asks first; cancelling keeps the contact.
+  await page.getByRole("button", { name: "Delete contact" }).click();
+  const confirm = page.getByRole("dialog", { name: "Delete contact" });
+  await expect(confirm).toContainText("cannot be undone");
+  await confirm.getByRole("button", { name: "Cancel" }).click();
+  await expect(page.getByRole("heading", { name: "Maria Souza" })).toBeVisible();
+  await page.getByRole("button", { name: "Delete contact" }).click();
+  await confirm.getByRole("button", { name: "Delete contact" }).click();
+  await expect(page).toHaveURL(/\/contacts(\?|$)/);
+  await expect(table).toContainText("Pedro Other");
+  await expect(table).not.toContainText("Maria Souza");
 });
 
 test("an owner merges two contacts that share an e-mail from the suggestions", async ({ page, request }) => {
