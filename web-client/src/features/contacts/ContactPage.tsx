@@ -1,5 +1,193 @@
-import { EmptyState } from "../../components/ui";
+// One contact: who they are, their tags, the channels they write from, their conversations,
+// and the contact panel shared with the inbox (editing lives there). Owners and managers may
+// delete the contact with its whole history.
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { Link, useNavigate, useParams } from "@tanstack/react-router";
+import { useState } from "react";
+import { api, ok } from "../../api/client";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { toast } from "../../components/Toasts";
+import { Avatar, Button, EmptyState, ErrorState, Spinner } from "../../components/ui";
+import { dateTime, duration } from "../../lib/format";
+import { useMemberName } from "../../lib/members";
+import { canManage, useRole } from "../../lib/session";
+import { ContactPanel } from "../inbox/panel/ContactPanel";
+import { useContact, useConversations, type Contact } from "./queries";
+import "./contacts.css";
 
 export function ContactPage() {
-  return <EmptyState title="Contact" />;
+  const { contactId } = useParams({ from: "/app/contacts/$contactId" });
+  const contact = useContact(contactId);
+  if (contact.isPending) return <Spinner />;
+  if (contact.isError)
+    return (
+      <div className="page">
+        <ErrorState error={contact.error} retry={() => void contact.refetch()} />
+        <p className="center">
+          <Link to="/contacts">Back to contacts</Link>
+        </p>
+      </div>
+    );
+  return <ContactDetails contact={contact.data} />;
+}
+
+function ContactDetails({ contact }: { contact: Contact }) {
+  const manager = canManage(useRole());
+  const [deleting, setDeleting] = useState(false);
+  const qc = useQueryClient();
+  const navigate = useNavigate();
+  const remove = useMutation({
+    mutationFn: () =>
+      ok(api.DELETE("/api/v1/contacts/{contact}", { params: { path: { contact: String(contact.id) } } })),
+    onSuccess: () => {
+      setDeleting(false);
+      qc.removeQueries({ queryKey: ["contact", contact.id] });
+      void qc.invalidateQueries({ queryKey: ["contacts"] });
+      toast(`${contact.name} was deleted.`);
+      void navigate({ to: "/contacts" });
+    },
+  });
+  return (
+    <div className="contact-page">
+      <div className="page contact-main">
+        <nav className="breadcrumb" aria-label="Breadcrumb">
+          <Link to="/contacts">Contacts</Link> <span aria-hidden>›</span> <span>{contact.name}</span>
+        </nav>
+        <div className="page-header">
+          <div className="row">
+            <Avatar name={contact.name} size={44} />
+            <div className="stack-tight">
+              <h1 className="contact-title">{contact.name}</h1>
+              <span className="muted small">
+                Contact #{contact.id} · added {dateTime(contact.created_at)}
+              </span>
+            </div>
+          </div>
+          <div className="row">
+            <Link to="/inbox/$contactId" params={{ contactId: contact.id }} className="btn btn-primary">
+              Open in inbox
+            </Link>
+            {manager ? (
+              <Button variant="danger" onClick={() => setDeleting(true)}>
+                Delete contact
+              </Button>
+            ) : null}
+          </div>
+        </div>
+        <div className="contact-sections">
+          <section className="panel" aria-labelledby="contact-details">
+            <h2 id="contact-details">Details</h2>
+            <dl className="details">
+              <dt>E-mail</dt>
+              <dd>{contact.email ?? <span className="muted">—</span>}</dd>
+              <dt>Phone</dt>
+              <dd>{contact.phone ?? <span className="muted">—</span>}</dd>
+              <dt>Country</dt>
+              <dd>{contact.country ?? <span className="muted">—</span>}</dd>
+              <dt>Language</dt>
+              <dd>{contact.language ?? <span className="muted">—</span>}</dd>
+              <dt>Assignee</dt>
+              <dd>{contact.assignee?.name ?? <span className="muted">Unassigned</span>}</dd>
+              <dt>Last interaction</dt>
+              <dd>{contact.last_interaction_at ? dateTime(contact.last_interaction_at) : <span className="muted">—</span>}</dd>
+            </dl>
+          </section>
+          <section className="panel" aria-labelledby="contact-tags">
+            <h2 id="contact-tags">Tags</h2>
+            {contact.tags.length ? (
+              <ul className="tag-list" aria-label="Tags">
+                {contact.tags.map((t) => (
+                  <li key={t} className="pill">
+                    {t}
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p className="muted">No tags.</p>
+            )}
+          </section>
+          <section className="panel" aria-labelledby="contact-channels">
+            <h2 id="contact-channels">Channels</h2>
+            {contact.channels.length ? (
+              <ul className="plain-list">
+                {contact.channels.map((ch) => (
+                  <li key={ch.channel_id} className="row between">
+                    <span>
+                      <strong>{ch.name}</strong> <span className="muted small">{ch.kind}</span>
+                    </span>
+                    <code className="small">{ch.external_id}</code>
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p className="muted">Not reachable on any channel yet.</p>
+            )}
+          </section>
+          <Conversations contactId={contact.id} />
+        </div>
+      </div>
+      <ContactPanel contact={contact} />
+      <ConfirmDialog
+        open={deleting}
+        title="Delete contact"
+        confirmLabel="Delete contact"
+        busy={remove.isPending}
+        error={remove.error}
+        onClose={() => {
+          setDeleting(false);
+          remove.reset();
+        }}
+        onConfirm={() => remove.mutate()}
+      >
+        <p>
+          <strong>{contact.name}</strong> is deleted with all their messages, notes and conversations. This cannot be
+          undone.
+        </p>
+      </ConfirmDialog>
+    </div>
+  );
+}
+
+function Conversations({ contactId }: { contactId: number }) {
+  const conversations = useConversations(contactId);
+  const memberName = useMemberName();
+  return (
+    <section className="panel" aria-labelledby="contact-conversations">
+      <h2 id="contact-conversations">Conversations</h2>
+      {conversations.isPending ? (
+        <Spinner />
+      ) : conversations.isError ? (
+        <ErrorState error={conversations.error} retry={() => void conversations.refetch()} />
+      ) : conversations.data.items.length === 0 ? (
+        <EmptyState title="No conversations yet" />
+      ) : (
+        <ul className="plain-list conversations" aria-label="Conversations">
+          {conversations.data.items.map((c) => (
+            <li key={c.id} className="conversation">
+              <div className="row between">
+                <span className={`pill status-pill status-${c.status}`}>{c.status === "open" ? "Open" : "Closed"}</span>
+                <span className="muted small">
+                  {dateTime(c.opened_at)}
+                  {c.closed_at ? ` – ${dateTime(c.closed_at)}` : ""}
+                </span>
+              </div>
+              <div className="small muted">
+                {c.incoming_count} in · {c.outgoing_count} out
+                {c.first_response_seconds != null ? ` · first response ${duration(c.first_response_seconds)}` : ""}
+                {c.resolution_seconds != null ? ` · resolved in ${duration(c.resolution_seconds)}` : ""}
+                {c.closed_by ? ` · closed by ${memberName(c.closed_by)}` : c.closed_source ? ` · closed by ${c.closed_source}` : ""}
+              </div>
+              {c.category || c.summary ? (
+                <div className="closing-note">
+                  {c.category ? <strong>{c.category}</strong> : null}
+                  {c.category && c.summary ? " — " : null}
+                  {c.summary}
+                </div>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
 }
