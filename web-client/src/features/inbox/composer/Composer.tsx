@@ -14,7 +14,7 @@ import { defaultChannel, timeLeft, windowState, type WindowState } from "./reply
 import { optionId, Suggestions } from "./Suggestions";
 import { mentionIds, replaceRange, triggerAt } from "./tokens";
 import { uploadFile } from "./uploads";
-import { extensionOf, VoiceRecorder } from "./VoiceRecorder";
+import { asAudioFile, extensionOf, VoiceRecorder } from "./VoiceRecorder";
 import "./composer.css";
 
 type Contact = Schemas["ContactView"];
@@ -265,7 +265,12 @@ function ComposerForm({ contact }: { contact: Contact }) {
 
   async function sendVoice(blob: Blob, seconds: number) {
     const name = `voice-note.${extensionOf(blob.type)}`;
-    const file = await uploadFile(blob, name);
+    const file = await uploadFile(await asAudioFile(blob), name);
+    if (!file.mime.startsWith("audio/")) {
+      throw new Error(
+        `This browser recorded the voice note as ${file.mime}, which cannot be sent as a voice note. Attach an audio file instead.`,
+      );
+    }
     await post({
       type: "attachment",
       file_ids: [file.id],

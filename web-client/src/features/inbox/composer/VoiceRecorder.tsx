@@ -175,3 +175,17 @@ export function VoiceRecorder({
     </div>
   );
 }
+
+/**
+ * An audio-only MPEG-4 recording labelled as such: Chromium writes the generic "isom" major
+ * brand, which the server's content sniffing takes for video (and refuses as a voice note);
+ * "M4A " is the brand for audio-only MPEG-4. Other recordings are returned unchanged.
+ */
+export async function asAudioFile(blob: Blob): Promise<Blob> {
+  if (!blob.type.startsWith("audio/mp4")) return blob;
+  const head = new Uint8Array(await blob.slice(0, 12).arrayBuffer());
+  const ftyp = String.fromCharCode(...head.slice(4, 8));
+  if (head.length < 12 || ftyp !== "ftyp") return blob;
+  const brand = new TextEncoder().encode("M4A ");
+  return new Blob([head.slice(0, 8), brand, blob.slice(12)], { type: blob.type });
+}
