@@ -48,10 +48,15 @@ test("an agent replies with a snippet and adds a private note with a mention", a
   await note.pressSequentially("Please check @Ana");
   await page.getByRole("option", { name: new RegExp(owner.name) }).click();
   await expect(note).toHaveValue(`Please check @${owner.name} `);
-  await note.pressSequentially("the delivery date");
-  await page.keyboard.press("Enter");
+  await note.pressSequentially("the delivery date ");
+  // An emoji from the picker goes in at the caret.
+  await page.getByRole("button", { name: "Insert emoji" }).click();
+  await page.getByRole("dialog", { name: "Emoji" }).getByRole("button", { name: /grinning face/ }).first().click();
+  await expect(note).toHaveValue(`Please check @${owner.name} the delivery date 😀`);
+  await page.keyboard.press("Escape");
+  await note.press("Enter");
   await expect(note).toHaveValue("");
-  await expect(page.getByText(`Please check @${owner.name} the delivery date`)).toBeVisible();
+  await expect(page.getByText(`Please check @${owner.name} the delivery date 😀`)).toBeVisible();
   const after = await api.get(`/contacts/${contactId}/messages`);
   const comment = after.items.find((i: { kind: string }) => i.kind === "comment").comment;
   expect(comment.mentions).toEqual([me.member.id]);
@@ -93,4 +98,39 @@ test("an agent records a voice note, plays it back and sends it", async ({ page,
   const thread = await api.get(`/contacts/${contactId}/messages`);
   const sent = thread.items.find((i: { message?: { direction: string } }) => i.message?.direction === "outgoing");
   expect(sent.message.attachment).toMatchObject({ type: "audio", voice: true });
+});
+
+test("the side panel edits the contact's details and custom fields", async ({ page, request }) => {
+  await signUp(page);
+  const api = await apiAs(page, request);
+  const channel = await api.post("/channels", {
+    kind: "custom",
+    name: "SMS bridge",
+    config: { api_base_url: `${new URL(page.url()).origin}/no-bridge`, id_type: "custom" },
+  });
+  await api.post("/contact-fields", { key: "membership", name: "Membership", type: "list", options: ["silver", "gold"] });
+  await customerWrites(request, channel, "lia_1", "Hello", { firstName: "Lia" });
+  const contactId: number = (await api.get("/contacts?search=Lia")).items[0].id;
+
+  await page.goto(`/inbox/${contactId}`);
+  const panel = page.getByRole("complementary", { name: "Contact details" });
+  await panel.getByRole("button", { name: "Edit contact details" }).click();
+  const details = panel.getByRole("form", { name: "Contact details" });
+  await details.getByLabel("Last name").fill("Souza");
+  await details.getByLabel("Phone").fill("12345");
+  await details.getByRole("button", { name: "Save" }).click();
+  // The server refuses a phone without a country code; the message sits under the field.
+  await expect(details.getByLabel("Phone")).toHaveAttribute("aria-invalid", "true");
+  await details.getByLabel("Phone").fill("+60 12 345 6789");
+  await details.getByRole("button", { name: "Save" }).click();
+  await expect(details).toBeHidden();
+  await expect(panel.getByRole("heading", { name: "Lia Souza" })).toBeVisible();
+  await expect(panel).toContainText("+60123456789");
+
+  const fields = panel.getByRole("form", { name: "Custom fields" });
+  await fields.getByLabel("Membership").selectOption("gold");
+  await fields.getByRole("button", { name: "Save fields" }).click();
+  await expect(panel.getByRole("list", { name: "Activity" })).toContainText("Membership set to gold");
+  const contact = await api.get(`/contacts/${contactId}`);
+  expect(contact).toMatchObject({ last_name: "Souza", phone: "+60123456789", fields: { membership: "gold" } });
 });

@@ -224,7 +224,11 @@ function ComposerForm({ contact }: { contact: Contact }) {
   const tooLong = draft.text.length > limit;
   const busy = sending || filling;
   const canSend =
-    !busy && !locked && !tooLong && uploads.length === 0 && (text !== "" || (!note && draft.files.length > 0));
+    !busy &&
+    !locked &&
+    !tooLong &&
+    !uploads.some((u) => !u.error) && // still uploading
+    (text !== "" || (!note && draft.files.length > 0));
 
   async function send() {
     if (!canSend) return;
@@ -368,7 +372,6 @@ function ComposerForm({ contact }: { contact: Contact }) {
         aria-describedby={locked ? `${ids}-locked` : undefined}
         aria-autocomplete="list"
         aria-controls={open && matches.length ? listId : undefined}
-        aria-expanded={open ? matches.length > 0 : undefined}
         aria-activedescendant={open && matches.length ? optionId(listId, current) : undefined}
         aria-invalid={tooLong || undefined}
         aria-busy={filling || undefined}
