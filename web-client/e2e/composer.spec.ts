@@ -2,8 +2,14 @@
 // writes on a custom channel, the agent answers with a snippet picked by "/" (filled in with
 // the contact's first name), adds a private note mentioning a teammate, and tags the contact.
 // Expects /inbox/<contactId> to show the thread with the Composer and the ContactPanel.
-import { expect, test } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { apiAs, customerWrites, signUp } from "./helpers";
+
+/**
+ * The text is on the page (the thread; the inbox list may show it too as a preview, hence
+ * `first()`). When merged with the inbox branch, scope this to the thread's landmark.
+ */
+const shown = (page: Page, text: string) => page.getByText(text).first();
 
 test("an agent replies with a snippet and adds a private note with a mention", async ({ page, request }) => {
   const owner = await signUp(page);
@@ -24,7 +30,7 @@ test("an agent replies with a snippet and adds a private note with a mention", a
   const contactId: number = contacts.items[0].id;
 
   await page.goto(`/inbox/${contactId}`);
-  await expect(page.getByText("Where is my order?")).toBeVisible();
+  await expect(shown(page, "Where is my order?")).toBeVisible();
 
   // Reply with the snippet: "/" opens the list, typing filters it, Enter picks.
   const reply = page.getByRole("textbox", { name: "Reply" });
@@ -37,7 +43,7 @@ test("an agent replies with a snippet and adds a private note with a mention", a
   await expect(reply).toHaveValue("Hi Maria, thanks for writing!");
   await page.keyboard.press("Enter");
   await expect(reply).toHaveValue("");
-  await expect(page.getByText("Hi Maria, thanks for writing!")).toBeVisible();
+  await expect(shown(page, "Hi Maria, thanks for writing!")).toBeVisible();
   const thread = await api.get(`/contacts/${contactId}/messages`);
   const sent = thread.items.find((i: { message?: { direction: string } }) => i.message?.direction === "outgoing");
   expect(sent.message.text).toBe("Hi Maria, thanks for writing!");
@@ -56,7 +62,7 @@ test("an agent replies with a snippet and adds a private note with a mention", a
   await page.keyboard.press("Escape");
   await note.press("Enter");
   await expect(note).toHaveValue("");
-  await expect(page.getByText(`Please check @${owner.name} the delivery date 😀`)).toBeVisible();
+  await expect(shown(page, `Please check @${owner.name} the delivery date 😀`)).toBeVisible();
   const after = await api.get(`/contacts/${contactId}/messages`);
   const comment = after.items.find((i: { kind: string }) => i.kind === "comment").comment;
   expect(comment.mentions).toEqual([me.member.id]);
