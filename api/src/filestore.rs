@@ -92,7 +92,8 @@ pub fn sanitize_name(raw: &str) -> String {
 /// name only refines plain text into a few harmless text types (CSV, JSON, Markdown).
 pub fn sniff_mime(bytes: &[u8], name: &str) -> String {
     if let Some(kind) = infer::get(bytes) {
-        return kind.mime_type().to_string();
+        let mime = kind.mime_type();
+        return audio_only(mime, bytes).unwrap_or(mime).to_string();
     }
     if std::str::from_utf8(bytes).is_err() {
         return "application/octet-stream".into();
@@ -108,6 +109,33 @@ pub fn sniff_mime(bytes: &[u8], name: &str) -> String {
         _ => "text/plain",
     }
     .into()
+}
+
+/// WebM and MP4 are sniffed as video by their container, but browsers record voice notes as
+/// audio-only WebM/MP4: look at the tracks and call such a file audio. Matroska names each
+/// track's codec (`CodecID`, element 0x86: `V_…` video, `A_…` audio); MP4 names each track's
+/// handler (`hdlr` box: `vide`, `soun`).
+fn audio_only(mime: &str, bytes: &[u8]) -> Option<&'static str> {
+    let has = |pred: &dyn Fn(&[u8]) -> bool, len: usize| bytes.windows(len).any(pred);
+    match mime {
+        "video/webm" | "video/x-matroska" => {
+            let codec = |kind: u8| {
+                move |w: &[u8]| w[0] == 0x86 && w[1] & 0x80 != 0 && w[2] == kind && w[3] == b'_'
+            };
+            let audio = has(&codec(b'A'), 4);
+            let video = has(&codec(b'V'), 4);
+            (audio && !video).then_some("audio/webm")
+        }
+        "video/mp4" => {
+            // `hdlr`, version+flags (4), pre_defined (4), then the handler type.
+            let handler =
+                |kind: &'static [u8; 4]| move |w: &[u8]| &w[..4] == b"hdlr" && &w[12..16] == kind;
+            let audio = has(&handler(b"soun"), 16);
+            let video = has(&handler(b"vide"), 16);
+            (audio && !video).then_some("audio/mp4")
+        }
+        _ => None,
+    }
 }
 
 /// The attachment type channels know a file as: `image`, `video`, `audio` or `file`.
@@ -378,6 +406,36 @@ mod tests {
             "application/octet-stream"
         );
         assert_eq!(sniff_mime(b"a,b\n1,2\n", "data.CSV"), "text/csv");
+        // Recorded voice notes: audio-only containers are audio, with video they stay video.
+        let webm = |codecs: &[&[u8]]| {
+            let mut b = vec![0x1A, 0x45, 0xDF, 0xA3, 0x9F, 0x42, 0x86, 0x81, 0x01];
+            b.extend_from_slice(b"\x42\x82\x84webm");
+            for c in codecs {
+                b.push(0x86);
+                b.push(0x80 | c.len() as u8);
+                b.extend_from_slice(c);
+            }
+            b.resize(300, 0);
+            b
+        };
+        assert_eq!(sniff_mime(&webm(&[b"A_OPUS"]), "voice"), "audio/webm");
+        assert_eq!(
+            sniff_mime(&webm(&[b"V_VP8", b"A_OPUS"]), "clip"),
+            "video/webm"
+        );
+        let mp4 = |handlers: &[&[u8; 4]]| {
+            let mut b = vec![0, 0, 0, 0x18];
+            b.extend_from_slice(b"ftypisom\0\0\x02\0isomiso2");
+            for h in handlers {
+                b.extend_from_slice(b"\0\0\0\x21hdlr\0\0\0\0\0\0\0\0");
+                b.extend_from_slice(*h);
+                b.extend_from_slice(&[0; 13]);
+            }
+            b.resize(300, 0);
+            b
+        };
+        assert_eq!(sniff_mime(&mp4(&[b"soun"]), "voice"), "audio/mp4");
+        assert_eq!(sniff_mime(&mp4(&[b"vide", b"soun"]), "clip"), "video/mp4");
         assert_eq!(sniff_mime(b"{\"a\": 1}", "x.json"), "application/json");
         // A name never makes text into markup a browser would run.
         assert_eq!(sniff_mime(b"just words", "page.html"), "text/plain");
