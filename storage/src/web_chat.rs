@@ -364,6 +364,29 @@ pub fn history(
     Ok(Page::from_rows(rows, limit, |m: &Message| m.id))
 }
 
+/// The business's messages to a visitor on one channel, up to `up_to`, not yet read (at most
+/// `limit`, newest first).
+pub fn unread_replies(
+    conn: &mut DbConn,
+    workspace_id: i64,
+    contact_id: i64,
+    channel_id: i64,
+    up_to: i64,
+    limit: i64,
+) -> StorageResult<Vec<i64>> {
+    Ok(messages_t::table
+        .filter(messages_t::workspace_id.eq(workspace_id))
+        .filter(messages_t::contact_id.eq(contact_id))
+        .filter(messages_t::channel_id.eq(channel_id))
+        .filter(messages_t::direction.eq(OUTGOING))
+        .filter(messages_t::status.eq_any(["pending", "sent", "delivered"]))
+        .filter(messages_t::id.le(up_to))
+        .order(messages_t::id.desc())
+        .limit(limit)
+        .select(messages_t::id)
+        .load(conn)?)
+}
+
 /// Whether any member of the workspace is `online`.
 pub fn anyone_online(conn: &mut DbConn, workspace_id: i64) -> StorageResult<bool> {
     let n: i64 = memberships::table

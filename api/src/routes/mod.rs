@@ -129,6 +129,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                         .service(widget::send_message)
                         .service(widget::upload)
                         .service(widget::set_details)
+                        .service(widget::mark_read)
                         .service(widget::stream),
                 ),
         );

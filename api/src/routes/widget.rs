@@ -905,6 +905,72 @@ pub async fn set_details(
     Ok(web::Json(visitor_view(&state, &v).await?))
 }
 
+/// What the visitor has read.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+pub struct ReadMark {
+    /// The newest message id the visitor has seen; the business's messages up to it become
+    /// `read`.
+    pub up_to: i64,
+}
+
+/// Most messages one read mark changes.
+const READ_BATCH: i64 = 100;
+
+/// Mark the business's messages up to `up_to` read (the team sees `read`).
+#[utoipa::path(
+    tag = "widget",
+    operation_id = "widgetRead",
+    security(("visitor" = [])),
+    params(("key" = String, Path)),
+    request_body = ReadMark,
+    responses(
+        (status = 204),
+        (status = 401, body = crate::error::Problem),
+        (status = 403, body = crate::error::Problem),
+        (status = 429, body = crate::error::Problem)
+    )
+)]
+#[post("/{key}/read")]
+pub async fn mark_read(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    key: web::Path<String>,
+    body: ValidJson<ReadMark>,
+) -> ApiResult<HttpResponse> {
+    let w = widget(&state, &req, &key).await?;
+    let v = visitor(&state, &w, crate::auth::bearer(&req), false).await?;
+    let (channel_id, up_to) = (w.channel.id, body.0.up_to);
+    state
+        .db(move |conn| {
+            let Some(contact) = storage::web_chat::contact_of(conn, &v)? else {
+                return Ok(());
+            };
+            let ids = storage::web_chat::unread_replies(
+                conn,
+                v.workspace_id,
+                contact,
+                channel_id,
+                up_to,
+                READ_BATCH,
+            )?;
+            let now = storage::naive(Utc::now());
+            for id in ids.into_iter().rev() {
+                storage::messages::set_status(
+                    conn,
+                    v.workspace_id,
+                    id,
+                    MessageStatus::Read,
+                    None,
+                    None,
+                    now,
+                )?;
+            }
+            Ok(())
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
 // ---------------------------------------------------------------------------------------
 // The visitor's event stream
 

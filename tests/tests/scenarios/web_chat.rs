@@ -12,7 +12,8 @@ use scenario_tests::{json, scenario, Res, Session, TestServer};
 use serde_json::Value;
 
 use crate::support::{
-    contact_view, conversation, count_messages, fields, messages, settled, timeline, WAIT,
+    contact_view, conversation, count_messages, fields, message_in, messages, settled, timeline,
+    WAIT,
 };
 
 const SHOP: &str = "https://shop.example.com";
@@ -830,5 +831,14 @@ scenario!(
         let items = timeline(&w.s, &w.owner.access, contact).await;
         assert!(items.iter().any(|i| i["kind"] == "message" && i["message"]["text"] == "Yes we do."));
         assert_eq!(w.all(&v).await[0]["text"], "Yes we do.");
+
+        // The widget tells what the visitor has read; the team sees it.
+        let reply = m["id"].as_i64().unwrap();
+        let res = w.call(Method::POST, "read", Some(&v.token), Some(json!({"up_to": reply}))).await;
+        assert_eq!(res.status, 204, "{}", res.body);
+        assert_eq!(message_in(&w.s, &w.owner.access, contact, reply).await["status"], "read");
+        let other = w.visitor().await;
+        let res = w.call(Method::POST, "read", Some(&other.token), Some(json!({"up_to": reply}))).await;
+        assert_eq!(res.status, 204, "another visitor's read mark changes nothing");
     }
 );
