@@ -50,6 +50,8 @@ pub const REQUESTS_PER_ADDRESS: u32 = 600;
 /// How long links to attachments in a visitor's history work.
 const LINK_TTL_HOURS: i64 = 24;
 const BACKFILL_PAGE: i64 = 500;
+/// How many of the workspace's events a resuming stream looks back at most.
+const MAX_RESUME_EVENTS: i64 = 5_000;
 const MAX_URL_CHARS: usize = 2048;
 const MAX_CLIENT_ID_CHARS: usize = 64;
 
@@ -1220,7 +1222,11 @@ async fn pump(
             return;
         }
     }
-    let mut last_sent = resume_after.unwrap_or(cursor);
+    // A resume from far back would scan the whole workspace's outbox: such a widget reloads
+    // its history instead, and gets at most the latest events replayed.
+    let mut last_sent = resume_after
+        .unwrap_or(cursor)
+        .max(cursor - MAX_RESUME_EVENTS);
     if !backfill(&mut feed, &mut last_sent, cursor, &tx).await {
         return;
     }
