@@ -47,6 +47,7 @@ use crate::worker::Worker;
         (name = "snippets", description = "Saved replies with dynamic variables"),
         (name = "api-tokens", description = "Developer API tokens"),
         (name = "events", description = "Realtime events"),
+        (name = "widget", description = "The website chat widget's public visitor API: an anonymous visitor token (`Authorization: Bearer`, or `?token=` on the stream) and the channel's allowed origins, no user account"),
         (name = "operations", description = "Health and metrics"),
     )
 )]
@@ -63,6 +64,17 @@ impl Modify for BearerAuth {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .description(Some("A user's JWT or a workspace API token (ism_…)"))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "visitor",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "A website visitor's token (wvt_…) from POST /api/v1/widget/{key}/session",
+                    ))
                     .build(),
             ),
         );
@@ -189,6 +201,7 @@ pub async fn start(
         config,
         hub,
         metrics: Arc::new(Metrics::new()),
+        limiter: Default::default(),
     });
     let mut worker = Worker::new(pool, format!("node-{}", uuid::Uuid::new_v4()));
     worker.policy.base = chrono::Duration::from_std(retry_base).unwrap_or(worker.policy.base);

@@ -27,9 +27,11 @@ const KEEP_HOURS: i64 = 24;
 #[derive(Clone)]
 pub struct ReplayBody(pub serde_json::Value);
 
-/// Routes whose answers carry session secrets are never stored.
+/// Routes whose answers carry session secrets are never stored; the widget's visitor API
+/// has its own deduplication (client message ids) and no workspace credentials.
 fn excluded(path: &str) -> bool {
     path.starts_with("/api/v1/auth/")
+        || path.starts_with("/api/v1/widget/")
         || (path.starts_with("/api/v1/invitations/") && path.ends_with("/accept"))
 }
 

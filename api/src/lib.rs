@@ -11,6 +11,7 @@ pub mod filestore;
 pub mod idempotency;
 pub mod metrics;
 pub mod outbound;
+pub mod ratelimit;
 pub mod realtime;
 pub mod routes;
 pub mod secrets;

@@ -19,6 +19,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Seals secrets the server sends later (channel tokens).
     pub secrets: crate::secrets::SecretBox,
+    /// Per-visitor and per-address limits of the public widget API.
+    pub limiter: crate::ratelimit::RateLimiter,
 }
 
 impl AppState {

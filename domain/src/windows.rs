@@ -194,9 +194,11 @@ pub fn window(
 ) -> Window {
     let custom = custom.copied().unwrap_or_default();
     // Free-form to someone who never wrote: only where the business holds their address
-    // (§11.1). WhatsApp may also write first, but only with a template (`extra`).
+    // (§11.1). WhatsApp may also write first, but only with a template (`extra`). A web chat
+    // identity exists only once the visitor opened the widget, whose history keeps what the
+    // business writes until they read it: no window, before or after they wrote.
     let may_write_first = match kind {
-        ChannelKind::Email | ChannelKind::Sms => true,
+        ChannelKind::Email | ChannelKind::Sms | ChannelKind::WebChat => true,
         ChannelKind::Custom => custom.id_type == CustomIdType::Phone,
         _ => false,
     };
@@ -434,15 +436,33 @@ mod tests {
 
     #[test]
     fn only_some_channels_may_write_first() {
-        for kind in [Email, Sms] {
+        for kind in [Email, Sms, WebChat] {
             assert!(window(kind, None, None, Automation, t0()).open, "{kind:?}");
         }
-        for kind in [Messenger, Instagram, Telegram, Line, Viber, WebChat] {
+        for kind in [Messenger, Instagram, Telegram, Line, Viber] {
             let w = window(kind, None, None, Person, t0());
             assert!(!w.open, "{kind:?}");
             assert!(w.allowed.is_empty(), "{kind:?}");
             let err = check_send(kind, None, None, Person, Text, t0()).unwrap_err();
             assert!(err.reason.contains("not written yet"), "{err}");
+        }
+    }
+
+    #[test]
+    fn web_chat_has_no_window_and_takes_no_templates() {
+        // A visitor who only opened the widget (welcome greeting, proactive hello) can be
+        // written to; a visitor who wrote a year ago still can; templates are WhatsApp's.
+        for last in [None, Some(t0())] {
+            for sender in [Person, Automation] {
+                let w = window(WebChat, None, last, sender, at(24 * 365, 0));
+                assert!(w.open && w.closes_at.is_none() && !w.human_agent_tag);
+                assert_eq!(w.allowed, [Text, Attachment]);
+                assert!(check_send(WebChat, None, last, sender, Text, at(1, 0)).is_ok());
+                assert!(check_send(WebChat, None, last, sender, Attachment, at(1, 0)).is_ok());
+                let err = check_send(WebChat, None, last, sender, Template, at(1, 0)).unwrap_err();
+                assert!(err.reason.contains("web chat"), "{err}");
+                assert!(check_send(WebChat, None, last, sender, Tagged, at(1, 0)).is_err());
+            }
         }
     }
 

@@ -20,6 +20,8 @@ pub struct Channel {
     pub secret: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// A web_chat channel's public key, named by the embed snippet.
+    pub public_key: Option<String>,
 }
 
 /// What events say about a channel: never its secret.

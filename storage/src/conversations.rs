@@ -33,6 +33,9 @@ pub struct Conversation {
     pub resolution_seconds: Option<i64>,
     pub incoming_count: i64,
     pub outgoing_count: i64,
+    /// The web page a web chat conversation started on, and the page that led there.
+    pub source_url: Option<String>,
+    pub source_referrer: Option<String>,
 }
 
 pub const OPEN: &str = "open";

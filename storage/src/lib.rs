@@ -27,6 +27,7 @@ pub mod snippets;
 pub mod tags;
 pub mod teams;
 pub mod timeline;
+pub mod web_chat;
 
 pub use db::{connect, migrate, write_tx, DbConn, DbUrl, Pool, PooledConn};
 pub use error::{StorageError, StorageResult};

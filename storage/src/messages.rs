@@ -100,7 +100,7 @@ pub struct Inbound {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn insert(
+pub(crate) fn insert(
     conn: &mut DbConn,
     contact: &Contact,
     conversation_id: Option<i64>,

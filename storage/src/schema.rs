@@ -249,6 +249,7 @@ diesel::table! {
         secret -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        public_key -> Nullable<Text>,
     }
 }
 
@@ -296,6 +297,23 @@ diesel::table! {
         resolution_seconds -> Nullable<BigInt>,
         incoming_count -> BigInt,
         outgoing_count -> BigInt,
+        source_url -> Nullable<Text>,
+        source_referrer -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    web_chat_visitors (id) {
+        id -> BigInt,
+        workspace_id -> BigInt,
+        channel_id -> BigInt,
+        external_id -> Text,
+        token_hash -> Text,
+        page_url -> Nullable<Text>,
+        referrer -> Nullable<Text>,
+        welcomed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
     }
 }
 
@@ -413,6 +431,7 @@ diesel::joinable!(contact_channels -> channels (channel_id));
 diesel::joinable!(contact_channels -> contacts (contact_id));
 diesel::joinable!(messages -> files (file_id));
 diesel::joinable!(conversations -> contacts (contact_id));
+diesel::joinable!(web_chat_visitors -> channels (channel_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     workspaces,
@@ -444,4 +463,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     snippets,
     custom_inboxes,
     contact_reads,
+    web_chat_visitors,
 );

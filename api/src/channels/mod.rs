@@ -4,6 +4,7 @@
 pub mod attachments;
 pub mod custom;
 pub mod send;
+pub mod web_chat;
 
 use domain::windows::ChannelKind;
 use storage::channels::Channel;
@@ -13,6 +14,14 @@ pub fn custom_config(channel: &Channel) -> Option<custom::CustomConfig> {
     (channel.kind == ChannelKind::Custom.as_str())
         .then(|| serde_json::from_str(&channel.config).ok())
         .flatten()
+}
+
+/// The server's public base URL as links show it.
+pub fn public_base(config: &crate::Config) -> String {
+    config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| "http://127.0.0.1:8080".into())
 }
 
 /// The URL a provider posts inbound events to.

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 use domain::messages::MessageStatus;
-use domain::windows::CustomIdType;
+use domain::windows::{ChannelKind, CustomIdType};
 use serde_json::{json, Value};
 use storage::jobs::Job;
 use storage::messages::Message;
@@ -94,13 +94,21 @@ async fn deliver(state: &Arc<AppState>, m: &Message) -> Outcome {
         }
         Err(e) => return Outcome::Retry(e.to_string()),
     };
-    let Some(config) = super::custom_config(&channel) else {
-        return Outcome::Refused(format!("{} channels cannot send yet", channel.kind));
-    };
     let identity = identities
         .iter()
         .find(|(i, _)| i.channel_id == channel.id)
         .map(|(i, _)| i.external_id.clone());
+    if channel.kind == ChannelKind::WebChat.as_str() {
+        // No provider: the visitor's widget reads it from the history and the visitor
+        // stream (which marks it delivered once it reaches an open widget).
+        return match identity {
+            Some(_) => Outcome::Sent(None),
+            None => Outcome::Refused("the contact has no chat session on this website".into()),
+        };
+    }
+    let Some(config) = super::custom_config(&channel) else {
+        return Outcome::Refused(format!("{} channels cannot send yet", channel.kind));
+    };
     let contact_ref = match (identity, config.id_type) {
         (Some(id), _) => id,
         (None, CustomIdType::Phone) => match contact.phone {

@@ -1,6 +1,7 @@
 //! Channels: listed by every member (to pick one when replying), connected, changed and
 //! removed by owners and managers. A custom channel's `api_token` is shown once, at creation
-//! or rotation, and kept encrypted: the server sends it on every outbound call.
+//! or rotation, and kept encrypted: the server sends it on every outbound call. A web_chat
+//! channel gets a public key and the snippet that embeds its widget.
 
 use actix_web::{delete, get, patch, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
@@ -12,11 +13,12 @@ use validator::Validate;
 
 use crate::auth::Auth;
 use crate::channels::custom::CustomConfig;
+use crate::channels::web_chat::{self, WebChatConfig};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ValidJson;
 use crate::state::AppState;
 
-/// Every channel kind of the product; `custom` can be connected today.
+/// Every channel kind of the product; `custom` and `web_chat` can be connected today.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum ChannelKindName {
@@ -60,8 +62,22 @@ pub struct ChannelView {
     pub config: serde_json::Value,
     /// Where the provider posts inbound events.
     pub webhook_url: String,
+    /// web_chat only: the widget's public key and embed snippet.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub widget: Option<WidgetView>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// How a website embeds a web_chat channel.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WidgetView {
+    /// The channel's public key: `data-channel` of the snippet and `{key}` of the visitor API.
+    pub key: String,
+    /// Paste before `</body>` on every page that should show the chat.
+    pub snippet: String,
+    /// The visitor API of this widget.
+    pub api_base: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -78,6 +94,8 @@ pub struct NewChannel {
     #[validate(custom(function = "channel_name"))]
     pub name: String,
     /// For `custom`: `{api_base_url, id_type: phone|custom, reply_window_hours?, voice_notes?}`.
+    /// For `web_chat` (all optional): `{greeting, color: "#rrggbb", position: left|right,
+    /// allowed_origins: ["https://example.com"], ask_details, offline_message, welcome_event}`.
     #[schema(value_type = Object)]
     pub config: serde_json::Value,
 }
@@ -86,7 +104,8 @@ pub struct NewChannel {
 pub struct ChannelChange {
     #[validate(custom(function = "channel_name"))]
     pub name: Option<String>,
-    /// Replaces the settings; `id_type` cannot change once contacts are known by it.
+    /// Replaces the settings; `id_type` cannot change once contacts are known by it. For
+    /// `web_chat` only the settings named change.
     #[schema(value_type = Option<Object>)]
     pub config: Option<serde_json::Value>,
     /// Issues a new `api_token` (answered once); the old one stops working at once.
@@ -105,7 +124,14 @@ fn channel_name(name: &str) -> Result<(), validator::ValidationError> {
 }
 
 fn view(state: &AppState, c: &storage::channels::Channel) -> ChannelView {
+    let base = crate::channels::public_base(&state.config);
+    let widget = c.public_key.as_ref().map(|key| WidgetView {
+        key: key.clone(),
+        snippet: web_chat::snippet(&base, key),
+        api_base: format!("{base}/api/v1/widget/{key}"),
+    });
     ChannelView {
+        widget,
         id: c.id,
         kind: c.kind.clone(),
         name: c.name.clone(),
@@ -160,7 +186,8 @@ pub async fn get_channel(
     Ok(web::Json(view(&state, &c)))
 }
 
-/// Connect a channel (owners and managers). A custom channel answers its `api_token` once.
+/// Connect a channel (owners and managers). A custom channel answers its `api_token` once; a
+/// web_chat channel answers without one, with its `widget` key and embed snippet.
 #[utoipa::path(tag = "channels", operation_id = "createChannel", security(("bearer" = [])), request_body = NewChannel, responses((status = 201, body = ChannelWithToken), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 #[post("/channels")]
 pub async fn create_channel(
@@ -171,11 +198,14 @@ pub async fn create_channel(
     auth.require(Action::ManageChannels)?;
     let body = body.0;
     let kind = body.kind.kind();
+    if kind == ChannelKind::WebChat {
+        return create_web_chat(&state, &auth, body).await;
+    }
     if kind != ChannelKind::Custom {
         return Err(ApiError::invalid(
             "kind",
             &format!(
-                "{} channels cannot be connected yet; custom channels can",
+                "{} channels cannot be connected yet; custom and web_chat channels can",
                 kind.as_str()
             ),
         ));
@@ -211,6 +241,31 @@ pub async fn create_channel(
     }))
 }
 
+/// A web_chat channel: no token, a public key for its widget.
+async fn create_web_chat(
+    state: &AppState,
+    auth: &Auth,
+    body: NewChannel,
+) -> ApiResult<HttpResponse> {
+    let config = WebChatConfig::parse(&body.config)?;
+    let config_json = serde_json::to_value(&config).map_err(ApiError::internal)?;
+    let key = format!("wc_{}", crate::secrets::random_token(24));
+    let (ws, name) = (auth.workspace_id, body.name.trim().to_string());
+    let c = state
+        .db(move |conn| {
+            storage::web_chat::create_channel(
+                conn,
+                ws,
+                &name,
+                &config_json,
+                &key,
+                storage::naive(Utc::now()),
+            )
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(view(state, &c)))
+}
+
 /// Rename, change settings or rotate the token (owners and managers).
 #[utoipa::path(tag = "channels", operation_id = "updateChannel", security(("bearer" = [])), params(("id" = i64, Path)), request_body = ChannelChange, responses((status = 200, body = ChannelView), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 #[patch("/channels/{id}")]
@@ -225,7 +280,18 @@ pub async fn update_channel(
     let current = state
         .db(move |conn| storage::channels::get(conn, ws, id))
         .await?;
+    let is_web_chat = current.kind == ChannelKind::WebChat.as_str();
+    if is_web_chat && body.rotate_token == Some(true) {
+        return Err(ApiError::invalid(
+            "rotate_token",
+            "web_chat channels have no api_token",
+        ));
+    }
     let config = match &body.config {
+        Some(raw) if is_web_chat => {
+            let new = WebChatConfig::merge(&WebChatConfig::of(&current.config), raw)?;
+            serde_json::to_value(&new).map_err(ApiError::internal)?
+        }
         Some(raw) => {
             let new = checked_config(&state, raw).await?;
             if let Some(old) = crate::channels::custom_config(&current) {

@@ -119,6 +119,27 @@ pub async fn upload_file(
     req: HttpRequest,
     payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
+    let (name, bytes) = read_upload(&state, &req, payload).await?;
+    let file = filestore::save(
+        &state,
+        auth.workspace_id,
+        &name,
+        bytes,
+        "upload",
+        auth.user_id,
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(FileView::from(&file)))
+}
+
+/// The one file of a `multipart/form-data` body (part `file`): its name and bytes. Not
+/// multipart is 415, over the upload limit 413 (without reading it all), no file, an empty
+/// one or several 422.
+pub(crate) async fn read_upload(
+    state: &AppState,
+    req: &HttpRequest,
+    payload: web::Payload,
+) -> ApiResult<(String, Vec<u8>)> {
     let is_form = req
         .mime_type()
         .ok()
@@ -174,16 +195,7 @@ pub async fn upload_file(
     if bytes.is_empty() {
         return Err(ApiError::invalid(FILE_PART, "must not be empty"));
     }
-    let file = filestore::save(
-        &state,
-        auth.workspace_id,
-        &name,
-        bytes,
-        "upload",
-        auth.user_id,
-    )
-    .await?;
-    Ok(HttpResponse::Created().json(FileView::from(&file)))
+    Ok((name, bytes))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -26,6 +26,7 @@ pub mod thread_views;
 pub mod users;
 pub mod views;
 pub mod webhooks;
+pub mod widget;
 pub mod workspace;
 
 use utoipa_actix_web::scope;
@@ -119,6 +120,17 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(snippets::delete_snippet)
                 .service(snippets::render_snippet)
                 .service(events::create_ticket)
-                .service(events::stream),
+                .service(events::stream)
+                .service(
+                    scope("/widget")
+                        .wrap(widget::WidgetCors)
+                        .service(widget::session)
+                        .service(widget::history)
+                        .service(widget::send_message)
+                        .service(widget::upload)
+                        .service(widget::set_details)
+                        .service(widget::mark_read)
+                        .service(widget::stream),
+                ),
         );
 }

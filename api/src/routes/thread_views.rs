@@ -44,6 +44,10 @@ pub struct ConversationView {
     pub resolution_seconds: Option<i64>,
     pub incoming_count: i64,
     pub outgoing_count: i64,
+    /// Web chat: the page the conversation started on (tells which website it came from).
+    pub source_url: Option<String>,
+    /// Web chat: the page that led the visitor there, when the browser told.
+    pub source_referrer: Option<String>,
 }
 
 impl From<&Conversation> for ConversationView {
@@ -67,6 +71,8 @@ impl From<&Conversation> for ConversationView {
             resolution_seconds: c.resolution_seconds,
             incoming_count: c.incoming_count,
             outgoing_count: c.outgoing_count,
+            source_url: c.source_url.clone(),
+            source_referrer: c.source_referrer.clone(),
         }
     }
 }

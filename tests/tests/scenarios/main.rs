@@ -24,5 +24,6 @@ mod smoke;
 mod snippets;
 mod support;
 mod tokens;
+mod web_chat;
 mod webhooks;
 mod workspace;
