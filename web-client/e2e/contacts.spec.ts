@@ -20,7 +20,7 @@ test("a member creates a contact, finds it by search and opens its page", async 
   await expect(dialog.getByLabel("Phone")).toHaveAttribute("aria-invalid", "true");
   await dialog.getByLabel("Phone").fill("+60 12-345 6789");
   await dialog.getByRole("button", { name: "Create contact" }).click();
-  await expect(page.getByRole("heading", { name: "Maria Souza" })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1, name: "Maria Souza" })).toBeVisible();
   await expect(page.getByText("+60123456789")).toBeVisible();
 
   await page.getByRole("navigation", { name: "Breadcrumb" }).getByRole("link", { name: "Contacts" }).click();
@@ -35,7 +35,7 @@ test("a member creates a contact, finds it by search and opens its page", async 
   await page.reload();
   await expect(page.getByLabel("Search contacts")).toHaveValue("souza");
   await page.getByRole("link", { name: "Maria Souza" }).click();
-  await expect(page.getByRole("heading", { name: "Maria Souza" })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1, name: "Maria Souza" })).toBeVisible();
   await expect(page.getByText(email)).toBeVisible();
   await expect(page.getByRole("link", { name: "Open in inbox" })).toHaveAttribute("href", /\/inbox\/\d+$/);
 
@@ -44,7 +44,7 @@ test("a member creates a contact, finds it by search and opens its page", async 
   const confirm = page.getByRole("dialog", { name: "Delete contact" });
   await expect(confirm).toContainText("cannot be undone");
   await confirm.getByRole("button", { name: "Cancel" }).click();
-  await expect(page.getByRole("heading", { name: "Maria Souza" })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1, name: "Maria Souza" })).toBeVisible();
   await page.getByRole("button", { name: "Delete contact" }).click();
   await confirm.getByRole("button", { name: "Delete contact" }).click();
   await expect(page).toHaveURL(/\/contacts(\?|$)/);
@@ -71,7 +71,7 @@ test("an owner merges two contacts that share an e-mail from the suggestions", a
   await confirm.getByRole("button", { name: "Merge contacts" }).click();
 
   await expect(page).toHaveURL(new RegExp(`/contacts/${newer.id}$`));
-  await expect(page.getByRole("heading", { name: "Joana New" })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1, name: "Joana New" })).toBeVisible();
   await expect(page.getByRole("list", { name: "Tags" })).toContainText("vip");
 
   await page.goto(`/contacts/${older.id}`);

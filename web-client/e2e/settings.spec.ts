@@ -11,6 +11,7 @@ test("an owner connects a custom channel and sees its webhook URL and token once
   await openSettings(page, "Channels");
   await expect(page.getByText("No channels yet")).toBeVisible();
   await page.getByRole("button", { name: "Add channel" }).click();
+  await page.getByRole("dialog", { name: "Add channel" }).getByRole("radio", { name: /Custom channel/ }).check();
   const form = page.getByRole("dialog", { name: "Add custom channel" });
   await form.getByLabel("Channel name").fill("SMS bridge");
   await form.getByLabel("Contact ID type").selectOption("custom");
@@ -129,7 +130,7 @@ test("an invited agent joins and sees only what an agent may", async ({ page, re
   await nav.getByRole("link", { name: "Contacts" }).click();
   await expect(agent.getByRole("link", { name: "Merge suggestions" })).toHaveCount(0);
   await agent.getByRole("link", { name: "Carla Customer" }).click();
-  await expect(agent.getByRole("heading", { name: "Carla Customer" })).toBeVisible();
+  await expect(agent.getByRole("heading", { level: 1, name: "Carla Customer" })).toBeVisible();
   await expect(agent.getByRole("link", { name: "Open in inbox" })).toBeVisible();
   await expect(agent.getByRole("button", { name: "Delete contact" })).toHaveCount(0);
   await agentContext.close();

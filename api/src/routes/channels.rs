@@ -84,8 +84,11 @@ pub struct WidgetView {
 pub struct ChannelWithToken {
     #[serde(flatten)]
     pub channel: ChannelView,
-    /// The bearer token the bridge sends and receives. Shown only now: store it.
-    pub api_token: String,
+    /// A custom channel's bearer token, which its bridge sends and receives: present only in
+    /// the answer that creates the channel or rotates the token. Store it; it is never shown
+    /// again. Absent for kinds without a token (web_chat).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub api_token: Option<String>,
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -237,7 +240,7 @@ pub async fn create_channel(
     ));
     Ok(res.json(ChannelWithToken {
         channel: v,
-        api_token: token,
+        api_token: Some(token),
     }))
 }
 
@@ -263,11 +266,14 @@ async fn create_web_chat(
             )
         })
         .await?;
-    Ok(HttpResponse::Created().json(view(state, &c)))
+    Ok(HttpResponse::Created().json(ChannelWithToken {
+        channel: view(state, &c),
+        api_token: None,
+    }))
 }
 
 /// Rename, change settings or rotate the token (owners and managers).
-#[utoipa::path(tag = "channels", operation_id = "updateChannel", security(("bearer" = [])), params(("id" = i64, Path)), request_body = ChannelChange, responses((status = 200, body = ChannelView), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+#[utoipa::path(tag = "channels", operation_id = "updateChannel", security(("bearer" = [])), params(("id" = i64, Path)), request_body = ChannelChange, responses((status = 200, body = ChannelWithToken, description = "The channel; with `api_token` when it was rotated"), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 #[patch("/channels/{id}")]
 pub async fn update_channel(
     state: web::Data<AppState>,
@@ -334,7 +340,7 @@ pub async fn update_channel(
             ));
             res.json(ChannelWithToken {
                 channel: v,
-                api_token,
+                api_token: Some(api_token),
             })
         }
         None => HttpResponse::Ok().json(v),

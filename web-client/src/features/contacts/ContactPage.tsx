@@ -1,5 +1,5 @@
-// One contact: who they are, their tags, the channels they write from, their conversations,
-// and the contact panel shared with the inbox (editing lives there). Owners and managers may
+// One contact: a summary, and the contact panel shared with the inbox (editing, tags,
+// channels, past conversations and activity live there). Owners and managers may
 // delete the contact with its whole history.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Link, useNavigate, useParams } from "@tanstack/react-router";
@@ -7,12 +7,11 @@ import { useState } from "react";
 import { api, ok } from "../../api/client";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { toast } from "../../components/Toasts";
-import { Avatar, Button, EmptyState, ErrorState, Spinner } from "../../components/ui";
-import { dateTime, duration } from "../../lib/format";
-import { useMemberName } from "../../lib/members";
+import { Avatar, Button, ErrorState, Spinner } from "../../components/ui";
+import { dateTime } from "../../lib/format";
 import { canManage, useRole } from "../../lib/session";
 import { ContactPanel } from "../inbox/panel/ContactPanel";
-import { useContact, useConversations, type Contact } from "./queries";
+import { useContact, type Contact } from "./queries";
 import "./contacts.css";
 
 export function ContactPage() {
@@ -92,38 +91,6 @@ function ContactDetails({ contact }: { contact: Contact }) {
               <dd>{contact.last_interaction_at ? dateTime(contact.last_interaction_at) : <span className="muted">—</span>}</dd>
             </dl>
           </section>
-          <section className="panel" aria-labelledby="contact-tags">
-            <h2 id="contact-tags">Tags</h2>
-            {contact.tags.length ? (
-              <ul className="tag-list" aria-label="Tags">
-                {contact.tags.map((t) => (
-                  <li key={t} className="pill">
-                    {t}
-                  </li>
-                ))}
-              </ul>
-            ) : (
-              <p className="muted">No tags.</p>
-            )}
-          </section>
-          <section className="panel" aria-labelledby="contact-channels">
-            <h2 id="contact-channels">Channels</h2>
-            {contact.channels.length ? (
-              <ul className="plain-list">
-                {contact.channels.map((ch) => (
-                  <li key={ch.channel_id} className="row between">
-                    <span>
-                      <strong>{ch.name}</strong> <span className="muted small">{ch.kind}</span>
-                    </span>
-                    <code className="small">{ch.external_id}</code>
-                  </li>
-                ))}
-              </ul>
-            ) : (
-              <p className="muted">Not reachable on any channel yet.</p>
-            )}
-          </section>
-          <Conversations contactId={contact.id} />
         </div>
       </div>
       <ContactPanel contact={contact} />
@@ -145,49 +112,5 @@ function ContactDetails({ contact }: { contact: Contact }) {
         </p>
       </ConfirmDialog>
     </div>
-  );
-}
-
-function Conversations({ contactId }: { contactId: number }) {
-  const conversations = useConversations(contactId);
-  const memberName = useMemberName();
-  return (
-    <section className="panel" aria-labelledby="contact-conversations">
-      <h2 id="contact-conversations">Conversations</h2>
-      {conversations.isPending ? (
-        <Spinner />
-      ) : conversations.isError ? (
-        <ErrorState error={conversations.error} retry={() => void conversations.refetch()} />
-      ) : conversations.data.items.length === 0 ? (
-        <EmptyState title="No conversations yet" />
-      ) : (
-        <ul className="plain-list conversations" aria-label="Conversations">
-          {conversations.data.items.map((c) => (
-            <li key={c.id} className="conversation">
-              <div className="row between">
-                <span className={`pill status-pill status-${c.status}`}>{c.status === "open" ? "Open" : "Closed"}</span>
-                <span className="muted small">
-                  {dateTime(c.opened_at)}
-                  {c.closed_at ? ` – ${dateTime(c.closed_at)}` : ""}
-                </span>
-              </div>
-              <div className="small muted">
-                {c.incoming_count} in · {c.outgoing_count} out
-                {c.first_response_seconds != null ? ` · first response ${duration(c.first_response_seconds)}` : ""}
-                {c.resolution_seconds != null ? ` · resolved in ${duration(c.resolution_seconds)}` : ""}
-                {c.closed_by ? ` · closed by ${memberName(c.closed_by)}` : c.closed_source ? ` · closed by ${c.closed_source}` : ""}
-              </div>
-              {c.category || c.summary ? (
-                <div className="closing-note">
-                  {c.category ? <strong>{c.category}</strong> : null}
-                  {c.category && c.summary ? " — " : null}
-                  {c.summary}
-                </div>
-              ) : null}
-            </li>
-          ))}
-        </ul>
-      )}
-    </section>
   );
 }

@@ -29,17 +29,6 @@ export function useContact(id: number) {
   });
 }
 
-export function useConversations(id: number) {
-  return useQuery({
-    queryKey: ["conversations", id],
-    queryFn: () =>
-      ok(
-        api.GET("/api/v1/contacts/{contact}/conversations", {
-          params: { path: { contact: String(id) }, query: { limit: 100 } },
-        }),
-      ),
-  });
-}
 
 export function useMergeSuggestions() {
   return useQuery({

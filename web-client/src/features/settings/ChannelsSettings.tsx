@@ -10,6 +10,7 @@ import { Button, EmptyState, ErrorState, Spinner } from "../../components/ui";
 import { dateTime } from "../../lib/format";
 import { CHANNEL_KINDS, kindLabel, type ChannelDraft, type ChannelKind } from "./channelKinds";
 import { CopyValue, ShownOnceWarning } from "./OneTimeSecret";
+import { WidgetEmbed } from "./WebChatForm";
 import { useChannels, type Channel } from "./queries";
 
 type WithToken = Schemas["ChannelWithToken"];
@@ -104,7 +105,7 @@ function Credentials({ channel, tokenOnly }: { channel: WithToken; tokenOnly?: b
   return (
     <div className="stack">
       {tokenOnly ? null : <CopyValue label="Inbound webhook URL" value={channel.webhook_url} />}
-      <CopyValue label="API token" value={channel.api_token} secret />
+      <CopyValue label="API token" value={channel.api_token ?? ""} secret />
       <ShownOnceWarning what="the API token" />
     </div>
   );
@@ -122,6 +123,22 @@ function CreateChannelDialog({ onClose }: { onClose: () => void }) {
       void qc.invalidateQueries({ queryKey: ["channels"] });
     },
   });
+  if (created?.kind === "web_chat") {
+    return (
+      <Modal
+        title="Chat widget ready"
+        open
+        onClose={onClose}
+        footer={
+          <Button variant="primary" onClick={onClose}>
+            Done
+          </Button>
+        }
+      >
+        <WidgetEmbed channel={created} />
+      </Modal>
+    );
+  }
   if (created) {
     return (
       <Modal
@@ -189,7 +206,6 @@ function EditChannelDialog({ channel, onClose }: { channel: Channel; onClose: ()
   });
   const rotate = useMutation({
     mutationFn: async () =>
-      // The server answers the new token with the channel (the spec lists only the channel).
       (await ok(
         api.PATCH("/api/v1/channels/{id}", { params: { path: { id: channel.id } }, body: { rotate_token: true } }),
       )) as WithToken,
@@ -219,11 +235,17 @@ function EditChannelDialog({ channel, onClose }: { channel: Channel; onClose: ()
   return (
     <>
       <Modal title={`Configure ${channel.name}`} open={!confirmRotate} onClose={onClose}>
-        <CopyValue label="Inbound webhook URL" value={channel.webhook_url} />
-        <div className="row between settings-rotate">
-          <span className="muted">The API token was shown when the channel was created.</span>
-          <Button onClick={() => setConfirmRotate(true)}>Rotate token</Button>
-        </div>
+        {channel.kind === "web_chat" ? (
+          <WidgetEmbed channel={channel} />
+        ) : (
+          <>
+            <CopyValue label="Inbound webhook URL" value={channel.webhook_url} />
+            <div className="row between settings-rotate">
+              <span className="muted">The API token was shown when the channel was created.</span>
+              <Button onClick={() => setConfirmRotate(true)}>Rotate token</Button>
+            </div>
+          </>
+        )}
         {kind ? (
           <kind.Form
             channel={channel}

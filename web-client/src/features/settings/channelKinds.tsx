@@ -6,9 +6,9 @@ import type { ApiError, Schemas } from "../../api/client";
 import { Button, Field, FormError } from "../../components/ui";
 import { SelectField } from "./fields";
 import type { Channel } from "./queries";
+import { WebChatForm } from "./WebChatForm";
 
-// The spec declares `config` as an object without properties, which openapi-typescript
-// types as a record of `never`; each kind's form builds its own settings object.
+// Each kind's form builds its own settings object (`config` is free-form in the spec).
 type ChannelConfig = Schemas["NewChannel"]["config"];
 export type ChannelDraft = { name: string; config: ChannelConfig };
 
@@ -35,6 +35,12 @@ export const CHANNEL_KINDS: ChannelKind[] = [
     label: "Custom channel",
     description: "Connect any messaging service through a bridge you run (respond.io Custom Channel contract).",
     Form: CustomChannelForm,
+  },
+  {
+    kind: "web_chat",
+    label: "Website chat widget",
+    description: "A chat bubble on your own website: visitors write to your team live. No provider account needed.",
+    Form: WebChatForm,
   },
 ];
 
