@@ -138,9 +138,11 @@ function ActivityLine({ a, contactName, nameOf }: { a: Activity; contactName: st
       text = a.actor_type === "user" && a.actor_id === to ? `${who} took the conversation` : `${who} assigned it to ${nameOf(to)}`;
       break;
     }
-    case "unassigned":
-      text = `${who} unassigned ${nameOf(num(d.from))}`;
+    case "unassigned": {
+      const from = num(d.from);
+      text = a.actor_type === "user" && a.actor_id === from ? `${who} unassigned themselves` : `${who} unassigned ${nameOf(from)}`;
       break;
+    }
     default:
       text = `${who}: ${a.kind.replace(/_/g, " ")}`;
   }
