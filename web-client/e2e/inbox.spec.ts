@@ -87,60 +87,60 @@ test("the list: many threads scroll in, keyboard moves through them, search, bul
     name: "Bridge",
     config: { api_base_url: "http://127.0.0.1:9/bridge", id_type: "custom" },
   });
-  for (let n = 1; n <= 60; n++) {
-    const nn = String(n).padStart(2, "0");
+  for (let n = 1; n <= 130; n++) {
+    const nn = String(n).padStart(3, "0");
     await customerWrites(request, channel, `c${nn}`, `Question number ${nn}`, { firstName: "Customer", lastName: nn });
   }
   await page.reload();
   const list = page.getByRole("list", { name: /threads/ });
   // Newest first; only the rows on screen are rendered, the rest load as the list scrolls.
-  await expect(list.getByRole("link").first()).toContainText("Customer 60");
-  await expect(page.getByText("50+ threads")).toBeVisible();
-  expect(await list.getByRole("listitem").count()).toBeLessThan(50);
+  await expect(list.getByRole("link").first()).toContainText("Customer 130");
+  await expect(page.getByText("100+ threads")).toBeVisible();
+  expect(await list.getByRole("listitem").count()).toBeLessThan(40);
   await list.hover();
-  for (let i = 0; i < 10; i++) await page.mouse.wheel(0, 2000);
-  await expect(page.getByText("60 threads")).toBeVisible();
-  await expect(list.getByRole("link", { name: /Customer 01/ })).toBeVisible();
+  for (let i = 0; i < 20; i++) await page.mouse.wheel(0, 3000);
+  await expect(page.getByText("130 threads")).toBeVisible();
+  await expect(list.getByRole("link", { name: /Customer 001/ })).toBeVisible();
 
   // Keyboard: j/k and the arrows move through the threads and open them.
-  await list.getByRole("link", { name: /Customer 01/ }).click();
-  await expect(page.getByRole("heading", { name: "Customer 01" })).toBeVisible();
+  await list.getByRole("link", { name: /Customer 001/ }).click();
+  await expect(page.getByRole("heading", { name: "Customer 001" })).toBeVisible();
   await page.keyboard.press("k");
-  await expect(page.getByRole("heading", { name: "Customer 02" })).toBeVisible();
-  await expect(list.getByRole("link", { name: /Customer 02/ })).toBeFocused();
+  await expect(page.getByRole("heading", { name: "Customer 002" })).toBeVisible();
+  await expect(list.getByRole("link", { name: /Customer 002/ })).toBeFocused();
   await page.keyboard.press("ArrowUp");
-  await expect(page.getByRole("heading", { name: "Customer 03" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Customer 003" })).toBeVisible();
   await page.keyboard.press("j");
-  await expect(page.getByRole("heading", { name: "Customer 02" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Customer 002" })).toBeVisible();
 
   // Search narrows the list.
-  await page.getByLabel("Search conversations").fill("Customer 07");
+  await page.getByLabel("Search conversations").fill("Customer 007");
   await expect(page).toHaveURL(/search=Customer/);
   await expect(list.getByRole("link")).toHaveCount(1);
-  await expect(list.getByRole("link")).toContainText("Customer 07");
+  await expect(list.getByRole("link")).toContainText("Customer 007");
   await page.getByLabel("Search conversations").fill("");
-  await expect(page.getByText("60 threads")).toBeVisible();
+  await expect(page.getByText("130 threads")).toBeVisible();
 
   // Bulk: every visible thread assigned to me at once.
   await page.getByLabel("Select all visible").check();
   const bulk = page.getByRole("region", { name: "Bulk actions" });
-  await expect(bulk).toContainText("60 selected");
+  await expect(bulk).toContainText("130 selected");
   await bulk.getByLabel("Assign selected to").selectOption({ label: "Ana Lima" });
   const report = page.getByRole("status", { name: "Bulk results" });
-  await expect(report).toContainText("Assigned 60 conversations.");
+  await expect(report).toContainText("Assigned 130 conversations.");
   const views = page.getByRole("navigation", { name: "Inboxes" });
-  await expect(views.getByRole("link", { name: /Mine/ })).toContainText("60");
+  await expect(views.getByRole("link", { name: /Mine/ })).toContainText("130");
   await expect(views.getByRole("link", { name: /Unassigned/ })).toContainText("0");
-  await expect(list.getByRole("link", { name: /Customer 60/ })).toContainText("Assigned to Ana Lima");
+  await expect(list.getByRole("link", { name: /Customer 130/ })).toContainText("Assigned to Ana Lima");
 
   // Opening threads that are already open is refused one by one, and says why; the refused
   // ones stay selected for the next action.
-  await list.getByLabel("Select Customer 60").check();
-  await list.getByLabel("Select Customer 59").check();
+  await list.getByLabel("Select Customer 130").check();
+  await list.getByLabel("Select Customer 129").check();
   await bulk.getByRole("button", { name: "Open" }).click();
   await expect(report).toContainText("Opened 0 conversations; 2 failed.");
   await expect(report.getByRole("listitem")).toHaveCount(2);
-  await expect(report.getByRole("listitem").filter({ hasText: "Customer 59" })).toContainText(/open/i);
+  await expect(report.getByRole("listitem").filter({ hasText: "Customer 129" })).toContainText(/open/i);
   await expect(bulk).toContainText("2 selected");
   await bulk.getByRole("button", { name: "Unassign" }).click();
   await expect(report).toContainText("Unassigned 2 conversations.");
@@ -157,7 +157,7 @@ test("the list: many threads scroll in, keyboard moves through them, search, bul
   await expect(views.getByRole("link", { name: "Nobody's yet" })).toHaveAttribute("aria-current", "page");
   await expect(page).toHaveURL(/inbox=\d+/);
   await expect(page.getByText("2 threads")).toBeVisible();
-  await expect(list.getByRole("link", { name: /Customer 59/ })).toBeVisible();
+  await expect(list.getByRole("link", { name: /Customer 129/ })).toBeVisible();
 });
 
 /** A 1×1 PNG. */

@@ -142,6 +142,7 @@ function CustomInboxDialog({
   const [name, setName] = useState(inbox?.name ?? "");
   const [shared, setShared] = useState(false);
   const [useCurrent, setUseCurrent] = useState(inbox === null);
+  const [confirmDelete, setConfirmDelete] = useState(false);
   const filters = useCurrent ? filtersFrom(search, inbox?.filters) : (inbox?.filters ?? {});
 
   const save = useMutation({
@@ -199,8 +200,12 @@ function CustomInboxDialog({
         {err && !nameError ? <FormError error={err} /> : null}
         <div className="row between">
           {inbox ? (
-            <Button variant="danger" busy={remove.isPending} onClick={() => remove.mutate()}>
-              Delete
+            <Button
+              variant="danger"
+              busy={remove.isPending}
+              onClick={() => (confirmDelete ? remove.mutate() : setConfirmDelete(true))}
+            >
+              {confirmDelete ? "Really delete?" : "Delete"}
             </Button>
           ) : (
             <span />

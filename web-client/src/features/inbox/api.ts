@@ -10,7 +10,8 @@ export type Contact = Schemas["ContactView"];
 export type Category = Schemas["ClosingNoteCategoryView"];
 export type CustomInbox = Schemas["CustomInboxView"];
 
-export const INBOX_PAGE_SIZE = 50;
+/** The server's largest page: fewer requests when a long list is refreshed. */
+export const INBOX_PAGE_SIZE = 100;
 export const TIMELINE_PAGE_SIZE = 30;
 
 /** The `GET /inbox` query for what the URL asks: a view (or custom inbox), filters and sort. */

@@ -72,6 +72,27 @@ export function ThreadList({
     void navigate({ to: "/inbox/$contactId", params: { contactId: row.contact.id }, search: true });
   }
 
+  // j/k also work from anywhere on the page that is not taking text (the list need not have focus).
+  const move = useRef<(by: number) => void>(() => {});
+  useEffect(() => {
+    move.current = (by) => {
+      const from = selectedIndex;
+      open(from < 0 ? 0 : Math.max(0, Math.min(rows.length - 1, from + by)));
+    };
+  });
+  useEffect(() => {
+    const onKey = (e: globalThis.KeyboardEvent) => {
+      if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
+      if (e.key !== "j" && e.key !== "k") return;
+      const t = e.target as HTMLElement | null;
+      if (t?.closest("input, textarea, select, [contenteditable=''], [contenteditable='true'], dialog")) return;
+      e.preventDefault();
+      move.current(e.key === "j" ? 1 : -1);
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, []);
+
   function onKeyDown(e: KeyboardEvent<HTMLDivElement>) {
     if (e.altKey || e.ctrlKey || e.metaKey) return;
     const down = e.key === "ArrowDown" || e.key === "j";
