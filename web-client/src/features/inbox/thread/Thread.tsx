@@ -1,5 +1,5 @@
 // The open thread: header with its actions, the timeline, the composer under it and the
-// contact panel on the right (shown beside the thread on wide screens, over it on narrow ones).
+// contact panel on the right (beside the thread on wide screens, over it on narrow ones).
 import { useState } from "react";
 import { ApiError } from "../../../api/client";
 import { EmptyState, ErrorState, Spinner } from "../../../components/ui";
@@ -34,19 +34,21 @@ export function Thread({ contactId }: { contactId: number }) {
   }
   const c = contact.data;
   return (
-    <section className={`thread ${panelOpen ? "with-panel" : ""}`} aria-label={`Thread with ${c.name}`}>
-      <div className="thread-main">
-        <ThreadHeader contact={c} panelOpen={panelOpen} onTogglePanel={togglePanel} />
-        <Timeline key={c.id} contact={c} />
-        <div className="thread-composer">
-          <Composer key={c.id} contact={c} />
+    <section className="thread" aria-label={`Thread with ${c.name}`}>
+      <ThreadHeader contact={c} panelOpen={panelOpen} onTogglePanel={togglePanel} />
+      <div className={`thread-body ${panelOpen ? "with-panel" : ""}`}>
+        <div className="thread-main">
+          <Timeline key={c.id} contact={c} />
+          <div className="thread-composer">
+            <Composer key={c.id} contact={c} />
+          </div>
         </div>
+        {panelOpen ? (
+          <div className="thread-panel">
+            <ContactPanel key={c.id} contact={c} />
+          </div>
+        ) : null}
       </div>
-      {panelOpen ? (
-        <div className="thread-panel">
-          <ContactPanel key={c.id} contact={c} />
-        </div>
-      ) : null}
     </section>
   );
 }
