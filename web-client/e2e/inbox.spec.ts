@@ -158,6 +158,17 @@ test("the list: many threads scroll in, keyboard moves through them, search, bul
   await expect(page).toHaveURL(/inbox=\d+/);
   await expect(page.getByText("2 threads")).toBeVisible();
   await expect(list.getByRole("link", { name: /Customer 129/ })).toBeVisible();
+
+  // Closing many at once goes through the close dialog.
+  await page.getByLabel("Select all visible").check();
+  await bulk.getByRole("button", { name: "Close" }).click();
+  const closeDialog = page.getByRole("dialog", { name: "Close conversation" });
+  await expect(closeDialog).toContainText("2 conversations");
+  await closeDialog.getByLabel(/Summary/).fill("Handled in bulk");
+  await closeDialog.getByRole("button", { name: "Close conversation" }).click();
+  await expect(report).toContainText("Closed 2 conversations.");
+  await expect(page.getByText("No threads here")).toBeVisible();
+  await expect(views.getByRole("link", { name: /All/ })).toContainText("128");
 });
 
 /** A 1×1 PNG. */
@@ -240,4 +251,49 @@ test("the thread shows notes, activity, delivery failures with their reason, ima
   await expect(log).toContainText("Ana Lima took the conversation");
   await page.getByRole("combobox", { name: "Assignee", exact: true }).selectOption({ label: "Unassigned" });
   await expect(log).toContainText("Ana Lima unassigned themselves");
+});
+
+test("a long thread scrolls back through its history and follows new messages at the bottom", async ({
+  page,
+  request,
+}) => {
+  await signUp(page);
+  const as = await apiAs(page, request);
+  const channel = await as.post("/channels", {
+    kind: "custom",
+    name: "Bridge",
+    config: { api_base_url: "http://127.0.0.1:9/bridge", id_type: "custom" },
+  });
+  for (let n = 1; n <= 70; n++)
+    await customerWrites(request, channel, "talker", `Line ${String(n).padStart(2, "0")}`, { firstName: "Tom", lastName: "Talker" });
+
+  await page.getByRole("link", { name: /Tom Talker/ }).click();
+  const log = page.getByRole("log", { name: /Conversation with/ });
+  // The newest message is at the bottom, in view; the oldest is not loaded yet.
+  await expect(log.getByText("Line 70")).toBeInViewport();
+  await expect(log.getByText("Line 01")).toHaveCount(0);
+
+  // Scrolling up loads older history and keeps what was on screen in place.
+  await log.hover();
+  await expect(log.getByText("Line 40")).toHaveCount(0);
+  await page.mouse.wheel(0, -3000);
+  await expect(log.getByText("Line 40")).toBeAttached();
+  await expect(log.getByText("Line 41")).toBeInViewport();
+  await page.mouse.wheel(0, -100000);
+  await page.mouse.wheel(0, -100000);
+  await expect(log.getByText("Line 01")).toBeAttached();
+  await expect(log.getByText("Beginning of the conversation")).toBeAttached();
+  await log.getByText("Line 01").scrollIntoViewIfNeeded();
+  await expect(log.getByText("Line 70")).not.toBeInViewport();
+
+  // Away from the bottom, a new message does not pull the view down but says it is there.
+  await customerWrites(request, channel, "talker", "Line 71", { firstName: "Tom", lastName: "Talker" });
+  await expect(log.getByText("Line 71")).toBeAttached();
+  await expect(log.getByText("Line 01")).toBeInViewport();
+  await page.getByRole("button", { name: /1 new item/ }).click();
+  await expect(log.getByText("Line 71")).toBeInViewport();
+
+  // At the bottom, the view follows what arrives.
+  await customerWrites(request, channel, "talker", "Line 72", { firstName: "Tom", lastName: "Talker" });
+  await expect(log.getByText("Line 72")).toBeInViewport();
 });
