@@ -169,6 +169,18 @@ test("the list: many threads scroll in, keyboard moves through them, search, bul
   await expect(report).toContainText("Closed 2 conversations.");
   await expect(page.getByText("No threads here")).toBeVisible();
   await expect(views.getByRole("link", { name: /All/ })).toContainText("128");
+
+  // The custom inbox is renamed, then deleted.
+  await views.getByRole("button", { name: /Edit “Nobody's yet”/ }).click();
+  const edit = page.getByRole("dialog", { name: "Edit custom inbox" });
+  await edit.getByLabel("Name").fill("Unclaimed");
+  await edit.getByRole("button", { name: "Save" }).click();
+  await expect(views.getByRole("link", { name: "Unclaimed" })).toBeVisible();
+  await views.getByRole("button", { name: /Edit “Unclaimed”/ }).click();
+  await edit.getByRole("button", { name: "Delete" }).click();
+  await edit.getByRole("button", { name: "Really delete?" }).click();
+  await expect(views.getByRole("link", { name: "Unclaimed" })).toHaveCount(0);
+  await expect(views.getByRole("link", { name: /All/ })).toHaveAttribute("aria-current", "page");
 });
 
 /** A 1×1 PNG. */
