@@ -116,7 +116,7 @@ export function InboxPage() {
         {contactId ? (
           <Thread key={contactId} contactId={contactId} />
         ) : (
-          <EmptyState title="Choose a thread">Pick a conversation on the left, or move with ↑/↓ (j/k).</EmptyState>
+          <EmptyState title="Choose a thread">Pick a conversation on the left, or move with ↑/↓ (j/k); x selects one for bulk actions.</EmptyState>
         )}
       </div>
     </div>
