@@ -14,7 +14,7 @@ const PANEL_KEY = "ism.inbox.panel";
 function initialPanel(): boolean {
   const saved = localStorage.getItem(PANEL_KEY);
   if (saved !== null) return saved === "1";
-  return typeof window.matchMedia === "function" ? window.matchMedia("(min-width: 1440px)").matches : true;
+  return typeof window.matchMedia === "function" ? window.matchMedia("(min-width: 1280px)").matches : true;
 }
 
 export function Thread({ contactId }: { contactId: number }) {
