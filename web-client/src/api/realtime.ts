@@ -99,13 +99,19 @@ export function connectRealtime(opts: RealtimeOptions): { stop: () => void } {
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   let dropped = false;
+  /** A reconnection is scheduled (after a backoff). */
+  let waiting = false;
   const retry = () => {
     dropped = true;
     source?.close();
     source = null;
     if (stopped) return;
     opts.onState?.("offline");
-    timer = setTimeout(open, backoff(failures++));
+    waiting = true;
+    timer = setTimeout(() => {
+      waiting = false;
+      void open();
+    }, backoff(failures++));
   };
 
   const deliver = (msg: MessageEvent) => {
@@ -147,12 +153,31 @@ export function connectRealtime(opts: RealtimeOptions): { stop: () => void } {
     for (const type of EVENT_TYPES) es.addEventListener(type, deliver);
   }
 
+  // A dropped network often leaves the stream hanging without an error: when the browser
+  // says it is offline, drop the stream; when it is back, reconnect at once (not after the
+  // backoff), resuming from the last event seen.
+  const onOffline = () => {
+    if (source) retry();
+  };
+  const onOnline = () => {
+    if (stopped || !waiting) return;
+    clearTimeout(timer);
+    waiting = false;
+    failures = 0;
+    void open();
+  };
+  const win = typeof window !== "undefined" ? window : undefined;
+  win?.addEventListener("offline", onOffline);
+  win?.addEventListener("online", onOnline);
+
   void open();
   return {
     stop() {
       stopped = true;
       clearTimeout(timer);
       source?.close();
+      win?.removeEventListener("offline", onOffline);
+      win?.removeEventListener("online", onOnline);
     },
   };
 }
