@@ -50,7 +50,7 @@ export default defineConfig({
       ISM_PUBLIC_URL: `http://127.0.0.1:${port}`,
       ISM_JOB_RETRY_BASE_MS: "200",
       ISM_SSE_HEARTBEAT_SECONDS: "2",
-      RUST_LOG: "warn",
+      RUST_LOG: "error",
     },
   },
 });

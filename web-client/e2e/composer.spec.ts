@@ -52,7 +52,7 @@ test("an agent replies with a snippet and adds a private note with a mention", a
   await page.getByRole("radio", { name: "Private note" }).click();
   const note = page.getByRole("textbox", { name: "Private note" });
   await note.pressSequentially("Please check @Ana");
-  await page.getByRole("option", { name: new RegExp(owner.name) }).click();
+  await page.getByRole("listbox", { name: "Mention a teammate" }).getByRole("option", { name: new RegExp(owner.name) }).click();
   await expect(note).toHaveValue(`Please check @${owner.name} `);
   await note.pressSequentially("the delivery date ");
   // An emoji from the picker goes in at the caret.

@@ -21,7 +21,7 @@ test("a member creates a contact, finds it by search and opens its page", async 
   await dialog.getByLabel("Phone").fill("+60 12-345 6789");
   await dialog.getByRole("button", { name: "Create contact" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Maria Souza" })).toBeVisible();
-  await expect(page.getByText("+60123456789")).toBeVisible();
+  await expect(page.getByRole("region", { name: "Details" }).getByText("+60123456789")).toBeVisible();
 
   await page.getByRole("navigation", { name: "Breadcrumb" }).getByRole("link", { name: "Contacts" }).click();
   const table = page.getByRole("table", { name: "Contacts" });
@@ -36,7 +36,7 @@ test("a member creates a contact, finds it by search and opens its page", async 
   await expect(page.getByLabel("Search contacts")).toHaveValue("souza");
   await page.getByRole("link", { name: "Maria Souza" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Maria Souza" })).toBeVisible();
-  await expect(page.getByText(email)).toBeVisible();
+  await expect(page.getByRole("region", { name: "Details" }).getByText(email)).toBeVisible();
   await expect(page.getByRole("link", { name: "Open in inbox" })).toHaveAttribute("href", /\/inbox\/\d+$/);
 
   // Deleting asks first; cancelling keeps the contact.
@@ -72,7 +72,7 @@ test("an owner merges two contacts that share an e-mail from the suggestions", a
 
   await expect(page).toHaveURL(new RegExp(`/contacts/${newer.id}$`));
   await expect(page.getByRole("heading", { level: 1, name: "Joana New" })).toBeVisible();
-  await expect(page.getByRole("list", { name: "Tags" })).toContainText("vip");
+  await expect(page.getByRole("list", { name: "Tags of this contact" })).toContainText("vip");
 
   await page.goto(`/contacts/${older.id}`);
   await expect(page.getByRole("alert")).toBeVisible();

@@ -29,7 +29,7 @@ test("a customer writes, the agent closes with the required category, and nothin
   await row.click();
   await expect(page).toHaveURL(/\/inbox\/\d+/);
   await expect(thread(page)).toContainText("Hello, my order never arrived");
-  await expect(page.getByRole("heading", { name: "Maria Customer" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Maria Customer" }).first()).toBeVisible();
   await expect(row.getByRole("img", { name: "Unread" })).toHaveCount(0);
 
   // The workspace now requires a category to close, and has one.
@@ -104,14 +104,14 @@ test("the list: many threads scroll in, keyboard moves through them, search, bul
 
   // Keyboard: j/k and the arrows move through the threads and open them.
   await list.getByRole("link", { name: /Customer 001/ }).click();
-  await expect(page.getByRole("heading", { name: "Customer 001" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Customer 001" }).first()).toBeVisible();
   await page.keyboard.press("k");
-  await expect(page.getByRole("heading", { name: "Customer 002" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Customer 002" }).first()).toBeVisible();
   await expect(list.getByRole("link", { name: /Customer 002/ })).toBeFocused();
   await page.keyboard.press("ArrowUp");
-  await expect(page.getByRole("heading", { name: "Customer 003" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Customer 003" }).first()).toBeVisible();
   await page.keyboard.press("j");
-  await expect(page.getByRole("heading", { name: "Customer 002" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Customer 002" }).first()).toBeVisible();
 
   // Search narrows the list.
   await page.getByLabel("Search conversations").fill("Customer 007");

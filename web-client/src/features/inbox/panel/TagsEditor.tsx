@@ -23,7 +23,8 @@ export function TagsEditor({ contact }: { contact: Contact }) {
   const qc = useQueryClient();
   const id = useId();
   const [name, setName] = useState("");
-  const tags = useQuery({ queryKey: ["tags"], queryFn: allTags, staleTime: 60_000 });
+  // Names only, under its own key: ["tags"] itself holds the settings page's TagView list.
+  const tags = useQuery({ queryKey: ["tags", "names"], queryFn: allTags, staleTime: 60_000 });
   const has = new Set(contact.tags.map((t) => t.toLowerCase()));
   const suggestions = (tags.data ?? []).filter((t) => !has.has(t.toLowerCase()));
 
