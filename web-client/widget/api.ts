@@ -127,6 +127,13 @@ export class VisitorApi {
     return this.call("PATCH", "/visitor", { name, email });
   }
 
+  /** Marks the business's messages up to `upTo` read: the team sees the blue ticks. */
+  async markRead(upTo: number): Promise<void> {
+    const headers: Record<string, string> = { "Content-Type": "application/json" };
+    if (this.token) headers.Authorization = `Bearer ${this.token}`;
+    await fetch(this.url("/read"), { method: "POST", headers, body: JSON.stringify({ up_to: upTo }), credentials: "omit" });
+  }
+
   streamUrl(lastEventId: number | null): string {
     const q = new URLSearchParams({ token: this.token ?? "" });
     if (lastEventId !== null) q.set("last_event_id", String(lastEventId));

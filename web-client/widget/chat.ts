@@ -169,6 +169,21 @@ export class Chat {
     };
   }
 
+  private readUpTo = 0;
+
+  /** Tells the server the visitor has seen every business message shown (once per new one). */
+  markRead() {
+    let newest = 0;
+    for (const m of this.messages.values())
+      if (m.from === "business" && !m.local && m.id > newest) newest = m.id;
+    if (newest > this.readUpTo) {
+      this.readUpTo = newest;
+      this.api.markRead(newest).catch(() => {
+        this.readUpTo = 0; // try again with the next change
+      });
+    }
+  }
+
   stop() {
     clearTimeout(this.retryTimer);
     this.source?.close();

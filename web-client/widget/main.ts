@@ -157,6 +157,7 @@ function mount(script: HTMLScriptElement) {
     if (chat.conversation === "closed") kids.push(el("div", { class: "notice" }, "This conversation was closed. Write again any time."));
     list.replaceChildren(...kids);
     if (stickToBottom) list.scrollTop = list.scrollHeight;
+    if (open && document.visibilityState === "visible") chat.markRead();
     const ask = chat.needsDetails();
     details.hidden = !ask;
     composer.hidden = ask;

@@ -86,6 +86,8 @@ impl WebChatConfig {
             .get(key)
         {
             None => {}
+            // null clears an optional text (the same as "").
+            Some(Value::Null) if !required => into.clear(),
             Some(Value::String(s)) => {
                 let t = s.trim();
                 if t.chars().count() > MAX_TEXT_CHARS {
@@ -291,6 +293,12 @@ mod tests {
         )
         .unwrap();
         let next = WebChatConfig::merge(&base, &json!({"position": "left"})).unwrap();
+        // null clears an optional text, as a form with an emptied field sends it.
+        let cleared =
+            WebChatConfig::merge(&base, &json!({"greeting": null, "offline_message": null}))
+                .unwrap();
+        assert_eq!(cleared.greeting, "");
+        assert_eq!(cleared.offline_message, "");
         assert_eq!(next.allowed_origins, ["https://a.test"]);
         assert_eq!(next.greeting, "Hello");
         assert_eq!(next.position, "left");

@@ -50,7 +50,10 @@ export function WebChatForm({ channel, error, busy, submitLabel, onSubmit, onCan
     };
     onSubmit(draft);
   };
-  const named = error && "problem" in error ? error.problem.errors?.length : 0;
+  // Field errors show under their fields; anything else (or a field this form lacks) above the buttons.
+  const shown = ["name", "config.greeting", "config.allowed_origins", "config.offline_message", "config.welcome_event"];
+  const fields = error && "problem" in error ? (error.problem.errors ?? []) : [];
+  const named = fields.length > 0 && fields.every((f) => shown.some((s) => f.field === s || f.field.startsWith(`${s}[`)));
   return (
     <form className="form" onSubmit={submit}>
       <Field label="Widget name" required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} error={fieldError(error, "name")} hint="Shown in the chat window's header." autoFocus />
@@ -82,6 +85,7 @@ export function WebChatForm({ channel, error, busy, submitLabel, onSubmit, onCan
         <label htmlFor="wc-offline">Offline message</label>
         <textarea id="wc-offline" rows={2} maxLength={1000} placeholder="We're away right now — leave a message and we'll get back to you." value={offline} onChange={(e) => setOffline(e.target.value)} />
         <div className="hint">Shown instead of the greeting while no teammate is online.</div>
+        {fieldError(error, "config.offline_message") ? <div className="field-error" role="alert">{fieldError(error, "config.offline_message")}</div> : null}
       </div>
       <label className="choice">
         <input type="checkbox" checked={askDetails} onChange={(e) => setAskDetails(e.target.checked)} />
