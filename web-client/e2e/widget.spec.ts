@@ -44,6 +44,14 @@ test("a visitor chats with an agent through the website widget, live both ways",
   // The visitor sees the answer live, without reloading.
   await expect(chat.getByText("Hi there! What can I do for you?")).toBeVisible();
 
+  // The visitor leaves a name and e-mail: the agent's view of the contact follows.
+  await chat.getByRole("button", { name: "Leave your name and e-mail" }).click();
+  await chat.getByLabel("Name", { exact: true }).fill("Vera Visitor");
+  await chat.getByLabel("E-mail", { exact: true }).fill("vera@example.test");
+  await chat.getByRole("button", { name: "Save details" }).click();
+  await expect(chat.getByRole("textbox", { name: "Message" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Vera Visitor" }).first()).toBeVisible();
+
   // After a reload the visitor is still the same visitor, with the whole chat.
   await visitor.reload();
   await visitor.getByRole("button", { name: "Open chat" }).click();

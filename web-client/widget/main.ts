@@ -56,7 +56,10 @@ function mount(script: HTMLScriptElement) {
   const title = el("div", { class: "title" });
   const presence = el("div", { class: "presence", role: "status" });
   const closeBtn = el("button", { class: "close", type: "button", "aria-label": "Close chat" }, "×");
-  const header = el("header", {}, el("div", {}, title, presence), closeBtn);
+  // Visitors may leave their name and e-mail at any time, so the team can write back later.
+  let wantDetails = false;
+  const detailsBtn = el("button", { class: "icon details-btn", type: "button", "aria-label": "Leave your name and e-mail", title: "Leave your name and e-mail" }, "✉");
+  const header = el("header", {}, el("div", {}, title, presence), detailsBtn, closeBtn);
   const list = el("div", { class: "messages", role: "log", "aria-live": "polite", "aria-label": "Messages" });
   const error = el("div", { class: "error", role: "alert", hidden: true });
 
@@ -74,11 +77,11 @@ function mount(script: HTMLScriptElement) {
   const details = el(
     "form",
     { class: "details", "aria-label": "Your details" },
-    el("div", {}, "Please introduce yourself before we start."),
+    el("div", {}, "Tell us who you are, so we can get back to you."),
     el("label", {}, "Name", nameInput),
     el("label", {}, "E-mail", emailInput),
     detailsError,
-    el("button", { class: "send", type: "submit" }, "Start chatting"),
+    el("button", { class: "send", type: "submit" }, "Save details"),
   );
 
   const win = el("div", { class: "window", role: "dialog", "aria-label": "Chat", hidden: true }, header, list, error, details, composer);
@@ -158,7 +161,7 @@ function mount(script: HTMLScriptElement) {
     list.replaceChildren(...kids);
     if (stickToBottom) list.scrollTop = list.scrollHeight;
     if (open && document.visibilityState === "visible") chat.markRead();
-    const ask = chat.needsDetails();
+    const ask = chat.needsDetails() || wantDetails;
     details.hidden = !ask;
     composer.hidden = ask;
     if (ask) {
@@ -183,6 +186,11 @@ function mount(script: HTMLScriptElement) {
   }
 
   launcher.addEventListener("click", () => toggle());
+  detailsBtn.addEventListener("click", () => {
+    wantDetails = !wantDetails;
+    render();
+    if (wantDetails) nameInput.focus();
+  });
   closeBtn.addEventListener("click", () => toggle(false));
   emojiBtn.addEventListener("click", () => (emojiPanel.hidden = !emojiPanel.hidden));
   attach.addEventListener("click", () => fileInput.click());
@@ -211,7 +219,10 @@ function mount(script: HTMLScriptElement) {
   details.addEventListener("submit", (e) => {
     e.preventDefault();
     detailsError.hidden = true;
-    chat.saveDetails(nameInput.value.trim(), emailInput.value.trim()).catch((err) => {
+    chat.saveDetails(nameInput.value.trim(), emailInput.value.trim()).then(() => {
+      wantDetails = false;
+      render();
+    }, (err) => {
       detailsError.textContent = messageOf(err);
       detailsError.hidden = false;
     });

@@ -19,7 +19,8 @@ header .title { font-weight: 700; font-size: 15px; }
 header .presence { font-size: 12px; opacity: .9; display: flex; align-items: center; gap: 6px; }
 .dot { width: 8px; height: 8px; border-radius: 50%; background: #adb5bd; display: inline-block; }
 .dot.on { background: #69db7c; }
-header .close { margin-left: auto; background: none; border: 0; color: inherit; font-size: 22px; cursor: pointer; line-height: 1; }
+header .details-btn { margin-left: auto; color: inherit; }
+header .close { background: none; border: 0; color: inherit; font-size: 22px; cursor: pointer; line-height: 1; }
 .messages { flex: 1; overflow-y: auto; padding: 12px; display: flex; flex-direction: column; gap: 6px; background: #f6f7f9; }
 .notice { align-self: center; text-align: center; color: #6b7385; font-size: 13px; padding: 6px 10px; }
 .greeting { background: #fff; border: 1px solid #e3e6eb; border-radius: 12px; padding: 10px 12px; align-self: flex-start; max-width: 85%; }
