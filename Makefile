@@ -6,7 +6,7 @@ NPM ?= npm
 BIND ?= 127.0.0.1:8080
 WEB := web-client
 
-.PHONY: run build web test test-rust test-web lint fmt openapi clean
+.PHONY: run build web test test-rust test-web lint fmt openapi clean bench bench-small
 
 run: build
 	./target/release/ismessenger serve --bind $(BIND)
@@ -28,6 +28,22 @@ test: test-rust test-web
 # TEST_DATABASE_URL is set) and the OpenAPI drift check (a test in the scenario suite).
 test-rust: lint
 	$(CARGO) test --workspace --locked
+	$(MAKE) bench-small
+
+# The benchmark suite (takes minutes; not part of `make test`): builds in release, starts the
+# real server on a fresh SQLite database, and on PostgreSQL too when BENCH_DATABASE_URL names a
+# server where the role may create databases. Prints one table and writes bench/results/*.json.
+# BENCH_ARGS passes options, e.g. BENCH_ARGS="--backend sqlite --messages 5000".
+bench:
+	$(CARGO) build --release --locked --bin ismessenger --bin ism-floor --bin ism-bench
+	$(CARGO) run --release --locked --quiet --bin ism-bench -- $(BENCH_ARGS)
+
+# A small run of the suite, only so it keeps working: every correctness check (each message
+# stored once with its event, every SSE delivery), no timing judged. Uses PostgreSQL too when
+# BENCH_DATABASE_URL or TEST_DATABASE_URL is set.
+bench-small:
+	$(CARGO) build --locked --bin ismessenger --bin ism-floor --bin ism-bench
+	BENCH_DATABASE_URL="$${BENCH_DATABASE_URL:-$$TEST_DATABASE_URL}" $(CARGO) run --locked --quiet --bin ism-bench -- --small
 
 # The web client: typecheck, eslint, component tests (Vitest), build, then the browser tests
 # (Playwright in /usr/bin/chromium) against the real binary on a fresh SQLite database.
