@@ -235,12 +235,12 @@ pub fn seed(
         .map(|s| s..(s + CHUNK).min(n_contacts))
         .collect();
     let open = |i: usize| i % 10 < 7;
-    let waiting = |i: usize| open(i) && i % 2 == 0;
+    let waiting = |i: usize| open(i) && i.is_multiple_of(2);
     // The last message is incoming when the contact waits; ids are laid out per contact.
     let msg_id = |i: usize, k: usize| msg0 + (i * mpc + k) as i64;
     let incoming = |i: usize, k: usize| {
         let from_end = mpc - 1 - k;
-        (from_end % 2 == 0) == waiting(i)
+        from_end.is_multiple_of(2) == waiting(i)
     };
     let msg_at = |i: usize, k: usize| when(i) - Duration::minutes((mpc - 1 - k) as i64);
 

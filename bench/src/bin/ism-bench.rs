@@ -47,6 +47,9 @@ struct Config {
     keep: bool,
 }
 
+/// A read-path view: the request path of its n-th request.
+type PathOf = Box<dyn Fn(usize) -> String + Send + Sync>;
+
 fn usage(msg: &str) -> String {
     format!(
         "{msg}\nusage: ism-bench [--small] [--backend sqlite|postgres] [--messages N] [--clients N] \
@@ -488,7 +491,7 @@ async fn run_backend(
             .map_err(|e| e.to_string())??;
     let read_token = Arc::new(login(&http, &base, &reader).await?);
     let first = seeded.first_contact_id;
-    let views: Vec<(&str, Box<dyn Fn(usize) -> String + Send + Sync>)> = vec![
+    let views: Vec<(&str, PathOf)> = vec![
         ("inbox all", Box::new(|_| "/api/v1/inbox".to_string())),
         (
             "inbox mine",
