@@ -3,17 +3,6 @@ import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
-// The API client builds its Requests from relative URLs, as in the browser; Node's Request
-// needs an absolute one. Resolve them against the test page before the client is loaded.
-vi.hoisted(() => {
-  const Native = globalThis.Request;
-  globalThis.Request = class extends Native {
-    constructor(input: RequestInfo | URL, init?: RequestInit) {
-      super(typeof input === "string" && input.startsWith("/") ? new URL(input, "http://localhost").href : input, init);
-    }
-  } as typeof Request;
-});
-
 import { api, ok } from "../../api/client";
 import { CloseDialog, type ClosingNote } from "./CloseDialog";
 

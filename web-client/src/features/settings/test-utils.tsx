@@ -5,17 +5,6 @@ import { render } from "@testing-library/react";
 import type { ReactElement } from "react";
 import { vi } from "vitest";
 
-// The API client builds `new Request("/api/v1/…")` with the Request class it captured when
-// it was created; Node's Request refuses relative URLs, a browser resolves them against the
-// page. Import this module before anything that loads the client so it captures this one.
-const NodeRequest = globalThis.Request;
-class PageRequest extends NodeRequest {
-  constructor(input: RequestInfo | URL, init?: RequestInit) {
-    super(typeof input === "string" ? new URL(input, location.href) : input, init);
-  }
-}
-globalThis.Request = PageRequest as typeof Request;
-
 export type Call = { method: string; path: string; body: unknown };
 type Handler = (call: Call) => { status?: number; body?: unknown } | undefined;
 

@@ -1,15 +1,6 @@
-// Test-only: a fake server behind globalThis.fetch for component tests. Import it FIRST in a
-// test file: it lets Request take the app's relative "/api/v1/…" URLs (jsdom has no base URL
-// for Node's Request), which openapi-fetch captures when the client module loads.
+// Test-only: a fake server behind globalThis.fetch for component tests (relative "/api/v1/…"
+// Requests work through the patch in src/test/setup.ts).
 import { vi } from "vitest";
-
-const NodeRequest = globalThis.Request;
-class RelativeRequest extends NodeRequest {
-  constructor(input: RequestInfo | URL, init?: RequestInit) {
-    super(typeof input === "string" && input.startsWith("/") ? new URL(input, location.origin) : input, init);
-  }
-}
-globalThis.Request = RelativeRequest as typeof Request;
 
 export type Call = { method: string; path: string; body: unknown; form?: FormData };
 type Reply = { status?: number; body?: unknown } | undefined;
@@ -23,7 +14,7 @@ export function problem(status: number, detail: string, extra: Record<string, un
 export function fakeApi(routes: Routes) {
   const calls: Call[] = [];
   const spy = vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
-    const req = input instanceof Request ? input : new RelativeRequest(String(input), init);
+    const req = input instanceof Request ? input : new Request(String(input), init);
     const url = new URL(req.url);
     const path = url.pathname.replace(/^\/api\/v1/, "");
     const method = req.method.toUpperCase();
