@@ -1,18 +1,12 @@
 // The workspace's members, loaded once and shared (names for ids, pickers).
 import { useQuery } from "@tanstack/react-query";
 import { api, ok, type Schemas } from "../api/client";
+import { everyPage } from "../api/paged";
 
 export type Member = Schemas["MemberView"];
 
-async function allMembers(): Promise<Member[]> {
-  const out: Member[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await ok(api.GET("/api/v1/users", { params: { query: { limit: 100, cursor } } }));
-    out.push(...page.items);
-    cursor = page.next_cursor ?? undefined;
-  } while (cursor);
-  return out;
+function allMembers(): Promise<Member[]> {
+  return everyPage((cursor) => ok(api.GET("/api/v1/users", { params: { query: { limit: 100, cursor } } })));
 }
 
 export function useMembers() {

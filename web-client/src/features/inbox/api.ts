@@ -2,6 +2,7 @@
 // filters and dialogs pick from. Query keys follow src/lib/realtime.tsx so events refresh them.
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { api, ok, type Schemas } from "../../api/client";
+import { everyPage } from "../../api/paged";
 import type { InboxSearch } from "./search";
 
 export type InboxRow = Schemas["InboxRow"];
@@ -71,20 +72,6 @@ export function useContact(contactId: number) {
     queryFn: () =>
       ok(api.GET("/api/v1/contacts/{contact}", { params: { path: { contact: String(contactId) } } })),
   });
-}
-
-/** Every page of a cursor-paged list, for the short lists pickers show. */
-async function everyPage<T>(
-  page: (cursor: string | undefined) => Promise<{ items: T[]; next_cursor?: string | null }>,
-): Promise<T[]> {
-  const out: T[] = [];
-  let cursor: string | undefined;
-  do {
-    const p = await page(cursor);
-    out.push(...p.items);
-    cursor = p.next_cursor ?? undefined;
-  } while (cursor);
-  return out;
 }
 
 export function useCategories() {

@@ -2,7 +2,7 @@
 // invalidates (see src/lib/realtime.tsx), so every open screen stays current.
 import { useQuery } from "@tanstack/react-query";
 import { api, ok, type Schemas } from "../../api/client";
-import { everyPage } from "./paged";
+import { everyPage } from "../../api/paged";
 
 export type Team = Schemas["TeamView"];
 export type Channel = Schemas["ChannelView"];

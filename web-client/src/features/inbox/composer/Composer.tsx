@@ -5,6 +5,7 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { api, ApiError, ok, type Schemas } from "../../../api/client";
+import { everyPage } from "../../../api/paged";
 import { Button, FormError } from "../../../components/ui";
 import { bytes } from "../../../lib/format";
 import { useMembers, type Member } from "../../../lib/members";
@@ -24,15 +25,8 @@ const MAX_REPLY = 4096;
 const MAX_NOTE = 1000;
 export const WINDOW_CLOSED = "/problems/messaging-window-closed";
 
-async function allSnippets(): Promise<Snippet[]> {
-  const out: Snippet[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await ok(api.GET("/api/v1/snippets", { params: { query: { limit: 100, cursor } } }));
-    out.push(...page.items);
-    cursor = page.next_cursor ?? undefined;
-  } while (cursor);
-  return out;
+function allSnippets(): Promise<Snippet[]> {
+  return everyPage((cursor) => ok(api.GET("/api/v1/snippets", { params: { query: { limit: 100, cursor } } })));
 }
 
 export const snippetsQuery = { queryKey: ["snippets"], queryFn: allSnippets, staleTime: 60_000 };

@@ -3,20 +3,15 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
 import { api, ApiError, ok, type Schemas } from "../../../api/client";
+import { everyPage } from "../../../api/paged";
 import { Button, FormError } from "../../../components/ui";
 import { contactChanged, contactPath } from "./contactCache";
 
 type Contact = Schemas["ContactView"];
 
 async function allTags(): Promise<string[]> {
-  const out: string[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await ok(api.GET("/api/v1/tags", { params: { query: { limit: 100, cursor } } }));
-    out.push(...page.items.map((t) => t.name));
-    cursor = page.next_cursor ?? undefined;
-  } while (cursor);
-  return out;
+  const tags = await everyPage((cursor) => ok(api.GET("/api/v1/tags", { params: { query: { limit: 100, cursor } } })));
+  return tags.map((t) => t.name);
 }
 
 export function TagsEditor({ contact }: { contact: Contact }) {

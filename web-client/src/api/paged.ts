@@ -1,6 +1,8 @@
-// Settings lists are short: fetch every page of a keyset-paged list into one array.
+// Short keyset-paged lists (members, snippets, tags, settings lists) fetched whole, for
+// pickers and settings screens.
 type Page<T> = { items: T[]; next_cursor?: string | null };
 
+/** Every page of a cursor-paged list, in order, as one array. */
 export async function everyPage<T>(load: (cursor: string | undefined) => Promise<Page<T>>): Promise<T[]> {
   const out: T[] = [];
   let cursor: string | undefined;
