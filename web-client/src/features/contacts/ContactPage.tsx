@@ -11,7 +11,8 @@ import { Avatar, Button, ErrorState, Spinner } from "../../components/ui";
 import { dateTime } from "../../lib/format";
 import { canManage, useRole } from "../../lib/session";
 import { ContactPanel } from "../inbox/panel/ContactPanel";
-import { useContact, type Contact } from "./queries";
+import { useContact } from "../../lib/contact";
+import type { Contact } from "./queries";
 import "./contacts.css";
 
 export function ContactPage() {

@@ -22,14 +22,6 @@ export function useContactList(filters: ContactsSearch) {
   });
 }
 
-export function useContact(id: number) {
-  return useQuery({
-    queryKey: ["contact", id],
-    queryFn: () => ok(api.GET("/api/v1/contacts/{contact}", { params: { path: { contact: String(id) } } })),
-  });
-}
-
-
 export function useMergeSuggestions() {
   return useQuery({
     queryKey: ["contacts", "merge-suggestions"],

@@ -66,14 +66,6 @@ export function useTimeline(contactId: number) {
   });
 }
 
-export function useContact(contactId: number) {
-  return useQuery({
-    queryKey: ["contact", contactId],
-    queryFn: () =>
-      ok(api.GET("/api/v1/contacts/{contact}", { params: { path: { contact: String(contactId) } } })),
-  });
-}
-
 export function useCategories() {
   return useQuery({
     queryKey: ["categories", "all"],

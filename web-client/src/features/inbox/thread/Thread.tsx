@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { ApiError } from "../../../api/client";
 import { EmptyState, ErrorState, Spinner } from "../../../components/ui";
-import { useContact } from "../api";
+import { useContact } from "../../../lib/contact";
 import { Composer } from "../composer/Composer";
 import { ContactPanel } from "../panel/ContactPanel";
 import { ThreadHeader } from "./ThreadHeader";
