@@ -88,7 +88,7 @@ export class VisitorApi {
       const problem = (await res.json().catch(() => null)) as Problem | null;
       throw new WidgetError(res.status, problem);
     }
-    return (await res.json()) as T;
+    return (res.status === 204 ? undefined : await res.json()) as T;
   }
 
   /** Starts or resumes the visitor's session; a stale token is dropped and replaced. */
@@ -128,10 +128,8 @@ export class VisitorApi {
   }
 
   /** Marks the business's messages up to `upTo` read: the team sees the blue ticks. */
-  async markRead(upTo: number): Promise<void> {
-    const headers: Record<string, string> = { "Content-Type": "application/json" };
-    if (this.token) headers.Authorization = `Bearer ${this.token}`;
-    await fetch(this.url("/read"), { method: "POST", headers, body: JSON.stringify({ up_to: upTo }), credentials: "omit" });
+  markRead(upTo: number): Promise<void> {
+    return this.call("POST", "/read", { up_to: upTo });
   }
 
   streamUrl(lastEventId: number | null): string {
