@@ -724,14 +724,6 @@ pub struct ListFilter {
     pub assignee: Option<AssigneeFilter>,
 }
 
-fn like_pattern(s: &str) -> String {
-    let escaped = s
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
-}
-
 pub(crate) type BoxedContacts<'a> = contacts::BoxedQuery<'a, crate::db::MultiBackend>;
 
 /// Narrows a contact query to the filter's search terms (alternatives), tag and assignee.
@@ -739,34 +731,10 @@ pub(crate) fn apply_filter<'a>(
     mut q: BoxedContacts<'a>,
     filter: &ListFilter,
     workspace_id: i64,
+    sqlite: bool,
 ) -> BoxedContacts<'a> {
-    let searching = filter.name_like.is_some()
-        || filter.phone_digits.is_some()
-        || filter.email.is_some()
-        || filter.id.is_some();
-    if searching {
-        // Start from an always-false condition and OR each search term onto it.
-        let mut any: Box<
-            dyn BoxableExpression<contacts::table, _, SqlType = diesel::sql_types::Bool>,
-        > = Box::new(contacts::id.eq(-1));
-        if let Some(name) = &filter.name_like {
-            any = Box::new(any.or(contacts::search_name.like(like_pattern(name)).escape('\\')));
-        }
-        if let Some(d) = &filter.phone_digits {
-            any = Box::new(
-                any.or(contacts::phone_digits
-                    .like(like_pattern(d))
-                    .escape('\\')
-                    .assume_not_null()),
-            );
-        }
-        if let Some(e) = &filter.email {
-            any = Box::new(any.or(contacts::email.eq(e.clone()).assume_not_null()));
-        }
-        if let Some(id) = filter.id {
-            any = Box::new(any.or(contacts::id.eq(id)));
-        }
-        q = q.filter(any);
+    if let Some(search) = crate::search::condition(filter, workspace_id, sqlite) {
+        q = q.filter(search);
     }
     if let Some(tag) = &filter.tag {
         let tagged = contact_tags::table
@@ -797,7 +765,7 @@ pub fn list(
         .filter(contacts::workspace_id.eq(workspace_id))
         .filter(contacts::id.gt(after_id))
         .into_boxed();
-    q = apply_filter(q, filter, workspace_id);
+    q = apply_filter(q, filter, workspace_id, conn.is_sqlite());
     if let Visibility::AssignedTo(ids) = visibility {
         q = q.filter(contacts::assignee_id.eq_any(ids.clone()));
     }

@@ -53,6 +53,7 @@ pub struct Row {
     pub unread: bool,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Counts {
     pub all: i64,
     pub mine: i64,
@@ -99,7 +100,8 @@ fn scoped<'a>(
     if let Visibility::AssignedTo(ids) = visibility {
         q = q.filter(c::assignee_id.eq_any(ids.clone()));
     }
-    Ok(contacts::apply_filter(q, &f.contacts, workspace_id))
+    let sqlite = conn.is_sqlite();
+    Ok(contacts::apply_filter(q, &f.contacts, workspace_id, sqlite))
 }
 
 /// One page of threads and the cursor of the next.

@@ -358,6 +358,51 @@ scenario!(
     }
 );
 
+scenario!(
+    search_follows_renames_and_deletes,
+    |backend: Backend| async move {
+        let s = TestServer::start(backend).await;
+        let owner = s.signup("Acme", "owner@acme.test").await;
+        let t = &owner.access;
+        let c = create(
+            &s,
+            t,
+            json!({"first_name": "Beatriz", "last_name": "Souza", "phone": "+5511987654321"}),
+        )
+        .await;
+        let path = format!("/api/v1/contacts/{}", id_of(&c));
+        assert_eq!(names(&s, t, &[("search", "triz sou")]).await, ["Beatriz"]);
+        let res = s
+            .patch(
+                &path,
+                t,
+                json!({"first_name": "Bia", "phone": "+5511900001111"}),
+            )
+            .await;
+        assert_eq!(res.status, 200, "{}", res.body);
+        assert_eq!(
+            names(&s, t, &[("search", "triz sou")]).await,
+            Vec::<String>::new()
+        );
+        assert_eq!(names(&s, t, &[("search", "bia souza")]).await, ["Bia"]);
+        assert_eq!(
+            names(&s, t, &[("search", "87654")]).await,
+            Vec::<String>::new()
+        );
+        assert_eq!(names(&s, t, &[("search", "900001111")]).await, ["Bia"]);
+        let res = s.delete(&path, t).await;
+        assert!(res.status == 200 || res.status == 204, "{}", res.body);
+        assert_eq!(
+            names(&s, t, &[("search", "bia souza")]).await,
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            names(&s, t, &[("search", "900001111")]).await,
+            Vec::<String>::new()
+        );
+    }
+);
+
 scenario!(search_filters_and_pages, |backend: Backend| async move {
     let s = TestServer::start(backend).await;
     let owner = s.signup("Acme", "owner@acme.test").await;
@@ -398,6 +443,11 @@ scenario!(search_filters_and_pages, |backend: Backend| async move {
         (format!("id:{}", id_of(&ana)), vec!["Ana"]),
         ("%".into(), vec!["50% off"]),
         ("_".into(), vec!["snake_case"]),
+        // Three characters or more go through the trigram index: wildcards and quotes
+        // there are plain characters too.
+        ("50% o".into(), vec!["50% off"]),
+        ("ke_ca".into(), vec!["snake_case"]),
+        ("ke\"ca".into(), vec![]),
         ("zzz".into(), vec![]),
     ];
     for (q, want) in cases {

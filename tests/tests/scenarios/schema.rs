@@ -27,7 +27,10 @@ fn columns(backend: Backend) -> BTreeSet<(String, String, bool)> {
             "SELECT m.name AS table_name, p.name AS column_name,
                     CASE WHEN p.\"notnull\" = 1 OR p.pk = 1 THEN 'NO' ELSE 'YES' END AS nullable
              FROM sqlite_master m JOIN pragma_table_info(m.name) p
-             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '__diesel_schema_migrations'"
+             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '__diesel_schema_migrations'
+               -- the FTS5 search index and its shadow tables: SQLite's counterpart of
+               -- PostgreSQL's trigram indexes, an index rather than data
+               AND m.name NOT LIKE 'contacts\\_search%' ESCAPE '\\'"
         }
         Backend::Postgres => {
             "SELECT table_name::text AS table_name, column_name::text AS column_name, is_nullable::text AS nullable

@@ -1,0 +1,145 @@
+//! Contact search: the condition that narrows contacts to those matching a search term, by a
+//! substring of the name or of the phone digits, an exact e-mail or an id.
+//!
+//! Terms of three characters or more go through trigram indexes. On PostgreSQL pg_trgm's
+//! indexes serve the LIKEs themselves, and the planner ORs the indexes' matches. On SQLite the
+//! FTS5 table `contacts_search` finds them (a phrase query there is a substring match) and all
+//! alternatives form one `id IN (…)` list, each found through its own index: SQLite would
+//! otherwise walk the contacts in id order and test each against the OR. Shorter terms match
+//! many contacts: they are tested row by row in id order, where a page fills quickly.
+
+use diesel::expression::{
+    is_aggregate, AppearsOnTable, Expression, SelectableExpression, ValidGrouping,
+};
+use diesel::prelude::*;
+use diesel::query_builder::{AstPass, QueryFragment, QueryId};
+use diesel::sql_types::{BigInt, Bool, Text};
+
+use crate::contacts::ListFilter;
+use crate::db::MultiBackend;
+use crate::schema::contacts;
+
+/// What a search condition is.
+pub(crate) type Condition =
+    Box<dyn BoxableExpression<contacts::table, MultiBackend, SqlType = Bool>>;
+
+/// Trigram indexes only help with at least three characters.
+const TRIGRAM: usize = 3;
+
+/// The condition for the filter's search terms (alternatives); None when it has none.
+pub(crate) fn condition(filter: &ListFilter, workspace_id: i64, sqlite: bool) -> Option<Condition> {
+    let texts = [&filter.name_like, &filter.phone_digits];
+    if texts.iter().all(|t| t.is_none()) && filter.email.is_none() && filter.id.is_none() {
+        return None;
+    }
+    let indexed = texts
+        .iter()
+        .all(|t| t.as_ref().is_none_or(|t| t.chars().count() >= TRIGRAM));
+    if sqlite && indexed {
+        return Some(Box::new(MatchingIds {
+            workspace_id,
+            name: filter
+                .name_like
+                .as_deref()
+                .map(|t| phrase("search_name", t)),
+            phone: filter
+                .phone_digits
+                .as_deref()
+                .map(|t| phrase("phone_digits", t)),
+            email: filter.email.clone(),
+            id: filter.id,
+        }));
+    }
+    // Start from an always-false condition and OR each term onto it.
+    let mut any: Condition = Box::new(contacts::id.eq(-1));
+    if let Some(name) = &filter.name_like {
+        any = Box::new(any.or(contacts::search_name.like(like_pattern(name)).escape('\\')));
+    }
+    if let Some(d) = &filter.phone_digits {
+        any = Box::new(
+            any.or(contacts::phone_digits
+                .like(like_pattern(d))
+                .escape('\\')
+                .assume_not_null()),
+        );
+    }
+    if let Some(e) = &filter.email {
+        any = Box::new(any.or(contacts::email.eq(e.clone()).assume_not_null()));
+    }
+    if let Some(id) = filter.id {
+        any = Box::new(any.or(contacts::id.eq(id)));
+    }
+    Some(any)
+}
+
+/// `%text%` with LIKE's wildcards escaped by a backslash.
+fn like_pattern(s: &str) -> String {
+    let escaped = s
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// The FTS5 query for `text` within `column` of `contacts_search`.
+fn phrase(column: &str, text: &str) -> String {
+    format!("{column} : \"{}\"", text.replace('"', "\"\""))
+}
+
+/// SQLite's `contacts.id IN (…)`: the union of the contacts each search alternative finds.
+#[derive(Debug, Clone)]
+struct MatchingIds {
+    workspace_id: i64,
+    name: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
+    id: Option<i64>,
+}
+
+impl Expression for MatchingIds {
+    type SqlType = Bool;
+}
+
+impl AppearsOnTable<contacts::table> for MatchingIds {}
+impl SelectableExpression<contacts::table> for MatchingIds {}
+
+impl ValidGrouping<()> for MatchingIds {
+    type IsAggregate = is_aggregate::No;
+}
+
+impl QueryId for MatchingIds {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl QueryFragment<MultiBackend> for MatchingIds {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, MultiBackend>) -> QueryResult<()> {
+        out.push_sql("\"contacts\".\"id\" IN (");
+        let mut arms = 0;
+        let mut union = |out: &mut AstPass<'_, 'b, MultiBackend>| {
+            if arms > 0 {
+                out.push_sql(" UNION ALL ");
+            }
+            arms += 1;
+        };
+        for query in [&self.name, &self.phone].into_iter().flatten() {
+            union(&mut out);
+            out.push_sql("SELECT rowid FROM contacts_search WHERE contacts_search MATCH ");
+            out.push_bind_param::<Text, _>(query)?;
+        }
+        if let Some(email) = &self.email {
+            union(&mut out);
+            out.push_sql("SELECT id FROM contacts WHERE workspace_id = ");
+            out.push_bind_param::<BigInt, _>(&self.workspace_id)?;
+            out.push_sql(" AND email = ");
+            out.push_bind_param::<Text, _>(email)?;
+        }
+        if let Some(id) = &self.id {
+            union(&mut out);
+            out.push_sql("SELECT ");
+            out.push_bind_param::<BigInt, _>(id)?;
+        }
+        out.push_sql(")");
+        Ok(())
+    }
+}
