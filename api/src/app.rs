@@ -189,6 +189,11 @@ pub async fn start(
     .map_err(std::io::Error::other)?
     .map_err(std::io::Error::other)?;
 
+    let group_commit = if storage::DbUrl::parse(&config.database_url).is_sqlite() {
+        Some(storage::group_commit::GroupCommit::start(pool.clone())?)
+    } else {
+        None
+    };
     let hub = Hub::new(last_event);
     actix_web::rt::spawn(hub.clone().run_tailer(pool.clone()));
     let spec = openapi();
@@ -202,6 +207,8 @@ pub async fn start(
         hub,
         metrics: Arc::new(Metrics::new()),
         limiter: Default::default(),
+        inbox_counts: Default::default(),
+        group_commit,
     });
     let mut worker = Worker::new(pool, format!("node-{}", uuid::Uuid::new_v4()));
     worker.policy.base = chrono::Duration::from_std(retry_base).unwrap_or(worker.policy.base);

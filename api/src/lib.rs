@@ -9,6 +9,7 @@ pub mod error;
 pub mod extract;
 pub mod filestore;
 pub mod idempotency;
+pub mod inbox_counts;
 pub mod metrics;
 pub mod outbound;
 pub mod ratelimit;

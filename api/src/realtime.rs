@@ -2,6 +2,7 @@
 //! A client resuming with `Last-Event-ID` first gets what it missed from the database, then
 //! live events; nothing is lost across reconnects, lagging, or nodes.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -16,18 +17,39 @@ const POLL_EVERY: Duration = Duration::from_millis(250);
 const BATCH: i64 = 500;
 
 pub struct Hub {
-    /// The id up to which this node has published, guarded with the publishing itself so a
-    /// subscriber sees each event either in its backfill or in its receiver, never neither.
-    cursor: Mutex<i64>,
+    /// What this node has published, guarded with the publishing itself so a subscriber sees
+    /// each event either in its backfill or in its receiver, never neither.
+    published: Mutex<Published>,
     tx: broadcast::Sender<Arc<Event>>,
     wake: Notify,
+}
+
+struct Published {
+    /// The id up to which events are published.
+    cursor: i64,
+    /// How many events of each workspace were published here since start: every change is
+    /// appended to the outbox in its own transaction, so while this stands still (and nothing
+    /// newer waits in the outbox) the workspace's data is as it was.
+    changes: HashMap<i64, u64>,
+}
+
+/// A workspace as this node has seen it: see [`Hub::seen`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seen {
+    /// The id up to which all events are published.
+    pub cursor: i64,
+    /// The workspace's published-event count, which changes with each of its events.
+    pub changes: u64,
 }
 
 impl Hub {
     pub fn new(start_after: i64) -> Arc<Hub> {
         let (tx, _) = broadcast::channel(4096);
         Arc::new(Hub {
-            cursor: Mutex::new(start_after),
+            published: Mutex::new(Published {
+                cursor: start_after,
+                changes: HashMap::new(),
+            }),
             tx,
             wake: Notify::new(),
         })
@@ -40,20 +62,38 @@ impl Hub {
 
     /// A receiver of live events and the id up to which events are already published.
     pub fn subscribe(&self) -> (broadcast::Receiver<Arc<Event>>, i64) {
-        let cursor = self.cursor.lock().unwrap_or_else(|e| e.into_inner());
-        (self.tx.subscribe(), *cursor)
+        let published = self.lock();
+        (self.tx.subscribe(), published.cursor)
     }
 
     pub fn cursor(&self) -> i64 {
-        *self.cursor.lock().unwrap_or_else(|e| e.into_inner())
+        self.lock().cursor
+    }
+
+    /// The workspace as this node has seen it. Something computed from the workspace's data
+    /// after this reading, when the workspace has no event newer than `cursor` in the outbox,
+    /// stays true while a later reading is the same.
+    pub fn seen(&self, workspace_id: i64) -> Seen {
+        let published = self.lock();
+        Seen {
+            cursor: published.cursor,
+            changes: published.changes.get(&workspace_id).copied().unwrap_or(0),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Published> {
+        self.published.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     fn publish(&self, events: Vec<Event>) {
         let Some(last) = events.last().map(|e| e.id) else {
             return;
         };
-        let mut cursor = self.cursor.lock().unwrap_or_else(|e| e.into_inner());
-        *cursor = last;
+        let mut published = self.lock();
+        published.cursor = last;
+        for e in &events {
+            *published.changes.entry(e.workspace_id).or_default() += 1;
+        }
         for e in events {
             // No receivers is fine: nobody is listening on this node.
             let _ = self.tx.send(Arc::new(e));
@@ -192,5 +232,20 @@ mod tests {
         assert_eq!(cursor, 2, "a later subscriber backfills up to here");
         assert_eq!(early.try_recv().unwrap().id, 1);
         assert_eq!(early.try_recv().unwrap().id, 2);
+    }
+
+    #[test]
+    fn a_workspace_reads_as_changed_only_by_its_own_events() {
+        let hub = Hub::new(0);
+        let before = hub.seen(1);
+        let mut other = ev(1);
+        other.workspace_id = 2;
+        hub.publish(vec![other]);
+        let after_other = hub.seen(1);
+        assert_eq!(after_other.changes, before.changes);
+        assert_eq!(after_other.cursor, 1);
+        hub.publish(vec![ev(2)]);
+        assert_ne!(hub.seen(1).changes, before.changes);
+        assert_eq!(hub.seen(2).changes, 1);
     }
 }

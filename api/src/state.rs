@@ -21,6 +21,10 @@ pub struct AppState {
     pub secrets: crate::secrets::SecretBox,
     /// Per-visitor and per-address limits of the public widget API.
     pub limiter: crate::ratelimit::RateLimiter,
+    /// The inbox view counts, until the workspace changes.
+    pub inbox_counts: Arc<crate::inbox_counts::InboxCounts>,
+    /// On SQLite, the writer that commits concurrent inbound messages together.
+    pub group_commit: Option<storage::group_commit::GroupCommit>,
 }
 
 impl AppState {
@@ -40,6 +44,28 @@ impl AppState {
         .map_err(ApiError::from)?;
         // Something may have been appended to the outbox: let this node's tailer look now.
         hub.poke();
+        result.map_err(ApiError::from)
+    }
+
+    /// Like [`AppState::db`] for a small write that arrives in floods (inbound messages): on
+    /// SQLite it shares a transaction, and its sync to disk, with the writes queued beside
+    /// it, and returns once that is committed.
+    pub async fn write<T, F>(&self, f: F) -> ApiResult<T>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, StorageError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let Some(group) = &self.group_commit else {
+            return self.db(f).await;
+        };
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        group.submit(f, move |result| {
+            let _ = tx.send(result);
+        });
+        let result = rx.await.map_err(|_| {
+            ApiError::from(StorageError::Setup("the write was not committed".into()))
+        })?;
+        self.hub.poke();
         result.map_err(ApiError::from)
     }
 }

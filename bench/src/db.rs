@@ -96,6 +96,15 @@ impl FreshDb {
     }
 }
 
+impl FreshDb {
+    /// Leaves a PostgreSQL database in place for a look afterwards (`--keep`).
+    pub fn keep(&mut self) {
+        if let Some((_, name)) = self.drop_pg.take() {
+            eprintln!("keeping database {name}");
+        }
+    }
+}
+
 impl Drop for FreshDb {
     fn drop(&mut self) {
         if let Some((admin_url, name)) = &self.drop_pg {

@@ -72,8 +72,10 @@ impl ManageConnection for Manager {
                 conn.batch_execute(&format!(
                     // busy_timeout first: switching a new file to WAL takes a lock that the
                     // pool's other connections, opened at the same moment, must wait for.
+                    // synchronous = FULL: a commit is on disk before it returns, so nothing
+                    // acknowledged is lost to a power cut; group commit shares that sync.
                     "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}; PRAGMA journal_mode = WAL; \
-                     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
+                     PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
                 ))
                 .map_err(ConnectionError::CouldntSetupConfiguration)?;
                 Ok(DbConn::Sqlite(conn))
@@ -86,8 +88,9 @@ impl ManageConnection for Manager {
             .map_err(ConnectionError::CouldntSetupConfiguration)
     }
 
-    fn has_broken(&self, _conn: &mut DbConn) -> bool {
-        false
+    /// A connection handed back inside a transaction (after a panic) is not reused.
+    fn has_broken(&self, conn: &mut DbConn) -> bool {
+        in_transaction(conn).unwrap_or(true)
     }
 }
 
@@ -118,30 +121,83 @@ pub fn migrate(conn: &mut DbConn) -> Result<usize, StorageError> {
     applied.map_err(|e| StorageError::Setup(format!("migration failed: {e}")))
 }
 
-/// Runs `f` in a transaction that writes. On SQLite it starts with `BEGIN IMMEDIATE`, so a
-/// transaction that reads before it writes waits for the writer lock up front instead of
-/// failing with SQLITE_BUSY when another connection committed in between. Nested calls
-/// become savepoints.
+/// SQLite has one writer. Its own wait for the write lock polls with sleeps of up to 100 ms,
+/// so writers of this process queue here instead, first come first served, and SQLite's
+/// lock is free whenever they reach it.
+static SQLITE_WRITER: parking_lot::Mutex<()> = parking_lot::Mutex::new(());
+
+/// How long a writer queues before it leaves the wait to SQLite's busy timeout (a guard
+/// against a writer that waits on another connection while holding the lock).
+const SQLITE_QUEUE_WAIT: Duration = Duration::from_secs(10);
+
+/// This process's turn as SQLite's writer; `None` if the queue took too long.
+pub(crate) fn sqlite_writer_turn() -> Option<parking_lot::MutexGuard<'static, ()>> {
+    SQLITE_WRITER.try_lock_for(SQLITE_QUEUE_WAIT)
+}
+
+fn in_transaction(conn: &mut DbConn) -> Result<bool, diesel::result::Error> {
+    Ok(match conn {
+        DbConn::Sqlite(c) => {
+            <AnsiTransactionManager as TransactionManager<SqliteConnection>>::transaction_manager_status_mut(c)
+                .transaction_depth()?
+                .is_some()
+        }
+        DbConn::Pg(c) => {
+            <AnsiTransactionManager as TransactionManager<PgConnection>>::transaction_manager_status_mut(c)
+                .transaction_depth()?
+                .is_some()
+        }
+    })
+}
+
+/// Runs `f` in a transaction that writes. On SQLite it takes this process's writer turn and
+/// starts with `BEGIN IMMEDIATE`, so a transaction that reads before it writes waits for the
+/// write lock up front instead of failing with SQLITE_BUSY when another connection committed
+/// in between. Nested calls become savepoints.
 pub fn write_tx<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
 where
     F: FnOnce(&mut DbConn) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
-    match conn {
-        DbConn::Sqlite(c) => {
-            let nested = <AnsiTransactionManager as TransactionManager<SqliteConnection>>::transaction_manager_status_mut(c)
-                .transaction_depth()?
-                .is_some();
-            if nested {
-                // Already holding the write lock: a savepoint is enough.
-                AnsiTransactionManager::begin_transaction(c)?
-            } else {
-                AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
-            }
-        }
-        DbConn::Pg(c) => AnsiTransactionManager::begin_transaction(c)?,
+    if in_transaction(conn)? {
+        // Already holding the write lock (or, on PostgreSQL, inside the transaction).
+        <DbConn as Connection>::TransactionManager::begin_transaction(conn)?;
+        let result = f(conn);
+        return finish(conn, result);
     }
-    match f(conn) {
+    let _turn = if conn.is_sqlite() {
+        sqlite_writer_turn()
+    } else {
+        None
+    };
+    begin_write(conn)?;
+    let result = f(conn);
+    finish(conn, result)
+}
+
+/// Rolls back every open level of a transaction, after a panic inside it.
+pub(crate) fn rollback_all(conn: &mut DbConn) {
+    while in_transaction(conn).unwrap_or(false) {
+        if <DbConn as Connection>::TransactionManager::rollback_transaction(conn).is_err() {
+            break;
+        }
+    }
+}
+
+/// Opens a top-level write transaction (`BEGIN IMMEDIATE` on SQLite).
+pub(crate) fn begin_write(conn: &mut DbConn) -> Result<(), diesel::result::Error> {
+    match conn {
+        DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE"),
+        DbConn::Pg(c) => AnsiTransactionManager::begin_transaction(c),
+    }
+}
+
+/// Commits (or releases the savepoint) on success, rolls back on error.
+pub(crate) fn finish<T, E>(conn: &mut DbConn, result: Result<T, E>) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    match result {
         Ok(value) => {
             <DbConn as Connection>::TransactionManager::commit_transaction(conn)?;
             Ok(value)

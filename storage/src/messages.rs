@@ -13,6 +13,14 @@ use crate::conversations::{self, Conversation};
 use crate::schema::{contact_channels, contacts as contacts_t, conversations as conv_t, messages};
 use crate::{jobs, outbox, write_tx, DbConn, StorageError, StorageResult};
 
+diesel::define_sql_function! {
+    /// The first of two times that is not NULL.
+    fn coalesce(
+        x: diesel::sql_types::Nullable<diesel::sql_types::Timestamp>,
+        y: diesel::sql_types::Timestamp,
+    ) -> diesel::sql_types::Nullable<diesel::sql_types::Timestamp>;
+}
+
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = messages)]
 pub struct Message {
@@ -112,7 +120,7 @@ pub(crate) fn insert(
     provider_id: Option<&str>,
     now: NaiveDateTime,
 ) -> StorageResult<Message> {
-    let id: i64 = diesel::insert_into(messages::table)
+    let message = diesel::insert_into(messages::table)
         .values((
             messages::workspace_id.eq(contact.workspace_id),
             messages::contact_id.eq(contact.id),
@@ -131,9 +139,10 @@ pub(crate) fn insert(
             messages::created_at.eq(now),
             messages::updated_at.eq(now),
         ))
-        .returning(messages::id)
-        .get_result(conn)?;
-    get(conn, contact.workspace_id, id)
+        // The fields of `Message` are in the table's column order.
+        .returning(messages::all_columns)
+        .get_result::<Message>(conn)?;
+    Ok(message)
 }
 
 /// Finds the contact a channel identity belongs to, or creates it (and the identity).
@@ -199,13 +208,13 @@ fn contact_for(
     contacts::get(conn, channel.workspace_id, id)
 }
 
-/// Fills the contact's empty standard fields from the channel's profile.
+/// Fills the contact's empty standard fields from the channel's profile; true if it did.
 fn fill_profile(
     conn: &mut DbConn,
     contact: &Contact,
     p: &Profile,
     now: NaiveDateTime,
-) -> StorageResult<()> {
+) -> StorageResult<bool> {
     let gap = |have: &Option<String>, offer: &Option<String>| {
         if have.is_none() && offer.is_some() {
             Some(offer.clone())
@@ -229,7 +238,7 @@ fn fill_profile(
         && change.country.is_none()
         && change.profile_pic.is_none()
     {
-        return Ok(());
+        return Ok(false);
     }
     let actor = ActorRef {
         kind: "contact",
@@ -244,7 +253,7 @@ fn fill_profile(
         actor,
         now,
     )
-    .map(|_| ())
+    .map(|_| true)
 }
 
 /// Stores a message event from a channel. `None` when its provider id was seen before on
@@ -282,9 +291,10 @@ fn receive_once(
     if seen > 0 {
         return Ok(None);
     }
-    let contact = contact_for(conn, channel, ev, now)?;
-    fill_profile(conn, &contact, &ev.profile, now)?;
-    let contact = contacts::get(conn, channel.workspace_id, contact.id)?;
+    let mut contact = contact_for(conn, channel, ev, now)?;
+    if fill_profile(conn, &contact, &ev.profile, now)? {
+        contact = contacts::get(conn, channel.workspace_id, contact.id)?;
+    }
     let open = conversations::open_of(conn, contact.id)?;
     let message = if ev.echo {
         let sender = ActorRef {
@@ -346,15 +356,10 @@ fn receive_once(
                 contacts_t::last_incoming_message_id.eq(m.id),
                 contacts_t::last_interaction_at.eq(now),
                 contacts_t::last_channel_id.eq(channel.id),
+                // Waiting since the first unanswered message.
+                contacts_t::waiting_since.eq(coalesce(contacts_t::waiting_since, now)),
             ))
             .execute(conn)?;
-        diesel::update(
-            contacts_t::table
-                .find(contact.id)
-                .filter(contacts_t::waiting_since.is_null()),
-        )
-        .set(contacts_t::waiting_since.eq(now))
-        .execute(conn)?;
         diesel::update(
             contact_channels::table
                 .filter(contact_channels::channel_id.eq(channel.id))

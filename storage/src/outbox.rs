@@ -89,3 +89,12 @@ pub fn last_id(conn: &mut DbConn) -> StorageResult<i64> {
         .first::<Option<i64>>(conn)?
         .unwrap_or(0))
 }
+
+/// The newest event id of one workspace, 0 for none.
+pub fn last_of_workspace(conn: &mut DbConn, workspace_id: i64) -> StorageResult<i64> {
+    Ok(events::table
+        .filter(events::workspace_id.eq(workspace_id))
+        .select(diesel::dsl::max(events::id))
+        .first::<Option<i64>>(conn)?
+        .unwrap_or(0))
+}

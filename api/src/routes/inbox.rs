@@ -1,6 +1,8 @@
 //! The inbox: one row per contact thread with counts of the default views, per-user unread
 //! marks, and bulk open/close/assign/unassign with a result per contact.
 
+use std::time::Instant;
+
 use actix_web::{get, post, web, HttpResponse, ResponseError};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -11,6 +13,7 @@ use validator::Validate;
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{decode_key, encode_key, ValidJson};
+use crate::inbox_counts::Viewer;
 use crate::routes::contacts::{
     actor_ref, assignee_filter, load, search_filter, visibility, ContactView,
 };
@@ -181,10 +184,25 @@ pub async fn list_inbox(
     let filter = filter_of(&state, &auth, &q).await?;
     let v = visibility(&state, &auth).await?;
     let (ws, user) = (auth.workspace_id, auth.user_id);
+    let viewer = Viewer::new(ws, user, &v);
+    let seen = state.hub.seen(ws);
+    let kept = state.inbox_counts.get(&viewer, seen, Instant::now());
+    let cache = state.inbox_counts.clone();
     let (rows, next, counts) = state
         .db(move |conn| {
+            // Nothing of this workspace committed that the hub has not published yet?
+            let settled = storage::outbox::last_of_workspace(conn, ws)? <= seen.cursor;
+            let counts = match kept.filter(|_| settled) {
+                Some(counts) => counts,
+                None => {
+                    let counts = storage::inbox::counts(conn, ws, user, &v)?;
+                    if settled {
+                        cache.put(viewer, seen, Instant::now(), counts);
+                    }
+                    counts
+                }
+            };
             let (rows, next) = storage::inbox::list(conn, ws, user, &filter, &v, after, limit)?;
-            let counts = storage::inbox::counts(conn, ws, user, &v)?;
             Ok((rows, next, counts))
         })
         .await?;

@@ -116,7 +116,7 @@ pub async fn channel_webhook(
                 };
                 let ch = channel.clone();
                 let stored = state
-                    .db(move |conn| {
+                    .write(move |conn| {
                         storage::messages::receive(conn, &ch, &inbound, storage::naive(Utc::now()))
                     })
                     .await?;
@@ -132,7 +132,7 @@ pub async fn channel_webhook(
             } => {
                 let (ws, ch) = (channel.workspace_id, channel.id);
                 let changed = state
-                    .db(
+                    .write(
                         move |conn| match storage::messages::by_provider_id(conn, ch, &m_id)? {
                             Some(m) if m.direction == storage::messages::OUTGOING => {
                                 storage::messages::set_status(

@@ -675,7 +675,7 @@ async fn store(
 ) -> ApiResult<(bool, Message)> {
     let (channel, visitor, pid) = (w.channel.clone(), v.clone(), provider_id(v, client_id));
     let got = state
-        .db(move |conn| {
+        .write(move |conn| {
             storage::web_chat::receive(
                 conn,
                 &channel,

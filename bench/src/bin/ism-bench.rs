@@ -6,7 +6,7 @@
 //!
 //! Options: `--small`, `--backend sqlite|postgres`, `--messages N`, `--clients N`,
 //! `--contacts N`, `--sse-clients N`, `--out DIR` (where the JSON goes), `--no-write`, `--keep`
-//! (keep the SQLite files and server logs),
+//! (keep the SQLite files, PostgreSQL databases and server logs),
 //! `--server PATH`, `--floor PATH` (default: next to this binary).
 
 use std::collections::HashSet;
@@ -240,7 +240,12 @@ fn fresh(backend: Backend, config: &Config, dir: &Path, name: &str) -> Result<Fr
     match backend {
         Backend::Sqlite => Ok(FreshDb::sqlite(dir, name)),
         Backend::Postgres => {
-            FreshDb::postgres(config.pg_admin_url.as_deref().unwrap_or_default(), name)
+            let mut db =
+                FreshDb::postgres(config.pg_admin_url.as_deref().unwrap_or_default(), name)?;
+            if config.keep {
+                db.keep();
+            }
+            Ok(db)
         }
     }
 }

@@ -137,6 +137,35 @@ scenario!(
 );
 
 scenario!(
+    /// The counts are kept between fetches, yet every change shows in the very next fetch:
+    /// a new thread, an assignment, a close.
+    counts_follow_every_change_at_once,
+    |backend: Backend| async move {
+        let setup = Setup::new(backend, "phone").await;
+        let (s, owner) = (&setup.s, &setup.owner);
+        let t = &owner.access;
+        let counts = |all: i64, mine: i64, unassigned: i64| {
+            json!({"all": all, "mine": mine, "unassigned": unassigned})
+        };
+        let a = setup.writes_as("+601122334455", "m-a", "hello", json!({"firstName": "A"})).await;
+        for _ in 0..3 {
+            assert_eq!(inbox(s, t, &[]).await.body["counts"], counts(1, 0, 1));
+        }
+        setup.writes_as("+601122334466", "m-b", "hello", json!({"firstName": "B"})).await;
+        assert_eq!(inbox(s, t, &[]).await.body["counts"], counts(2, 0, 2));
+        assign(s, t, a, json!(owner.user_id)).await;
+        assert_eq!(inbox(s, t, &[]).await.body["counts"], counts(2, 1, 1));
+        let res = conversation(s, t, a, json!({"status": "closed"})).await;
+        assert_eq!(res.status, 200, "{}", res.body);
+        assert_eq!(inbox(s, t, &[]).await.body["counts"], counts(1, 0, 1));
+        // Another workspace's changes leave these counts as they are.
+        let other = s.signup("Other", "owner@other.test").await;
+        assert_eq!(inbox(s, &other.access, &[]).await.body["counts"], counts(0, 0, 0));
+        assert_eq!(inbox(s, t, &[]).await.body["counts"], counts(1, 0, 1));
+    }
+);
+
+scenario!(
     /// Channel, tag, team and search filters.
     filters_narrow_the_threads,
     |backend: Backend| async move {

@@ -1,0 +1,215 @@
+//! Group commit: concurrent write jobs share one transaction and one sync to disk. Each job
+//! runs in its own savepoint, so a failing job undoes only itself; its caller hears back only
+//! after the commit, so nothing is acknowledged before it is durable.
+//!
+//! Jobs queue for one writer thread, which takes everything waiting (up to [`MAX_BATCH`]) as
+//! one batch. With one writer at a time (SQLite) that turns N syncs into one; on PostgreSQL,
+//! which can commit in parallel, it is not used.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::mpsc;
+
+use crate::db::{begin_write, finish, rollback_all, sqlite_writer_turn, Pool};
+use crate::{DbConn, StorageError, StorageResult};
+
+/// At most this many jobs share a transaction, so one batch never holds the lock for long.
+pub const MAX_BATCH: usize = 256;
+
+/// A job: runs on the writer's connection, and returns what to tell its caller once the
+/// batch's commit is known (`Ok` committed, `Err` why not).
+type Job = Box<dyn FnOnce(&mut DbConn) -> Reply + Send>;
+type Reply = Box<dyn FnOnce(StorageResult<()>) + Send>;
+
+/// The queue in front of the writer thread; cloning it shares the thread.
+#[derive(Clone)]
+pub struct GroupCommit {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl GroupCommit {
+    /// Starts the writer thread; it takes a connection from `pool` for each batch.
+    pub fn start(pool: Pool) -> std::io::Result<GroupCommit> {
+        let (jobs, queue) = mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name("group-commit".into())
+            .spawn(move || writer(pool, queue))?;
+        Ok(GroupCommit { jobs })
+    }
+
+    /// Queues `f` for the next batch; `done` gets its result after the batch's commit (or the
+    /// reason it failed). `f` must only use the connection it is given. Should the job never
+    /// run (the writer gone, no connection), `done` is dropped unheard: not committed.
+    pub fn submit<T, F, D>(&self, f: F, done: D)
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConn) -> StorageResult<T> + Send + 'static,
+        D: FnOnce(StorageResult<T>) + Send + 'static,
+    {
+        let job: Job = Box::new(move |conn: &mut DbConn| {
+            // The job's own savepoint: an error rolls back this job only.
+            let result = crate::write_tx(conn, f);
+            Box::new(move |committed: StorageResult<()>| done(committed.and(result)))
+        });
+        // A send fails only once the writer thread is gone; dropping the job tells its caller.
+        let _ = self.jobs.send(job);
+    }
+}
+
+fn writer(pool: Pool, queue: mpsc::Receiver<Job>) {
+    while let Ok(first) = queue.recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match queue.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        if let Err(e) = run_batch(&pool, batch) {
+            log::error!("group commit: batch not committed: {e}");
+        }
+    }
+}
+
+fn run_batch(pool: &Pool, batch: Vec<Job>) -> StorageResult<()> {
+    let mut conn = pool.get()?;
+    let _turn = if conn.is_sqlite() {
+        sqlite_writer_turn()
+    } else {
+        None
+    };
+    begin_write(&mut conn)?;
+    let mut replies = Vec::with_capacity(batch.len());
+    let ran = catch_unwind(AssertUnwindSafe(|| {
+        for job in batch {
+            replies.push(job(&mut conn));
+        }
+    }));
+    let committed = match ran {
+        Ok(()) => finish(&mut conn, Ok::<(), StorageError>(())),
+        Err(_) => {
+            // Whatever the panicking job left open goes with the rest of the batch.
+            rollback_all(&mut conn);
+            Err(StorageError::Setup("a job of the batch panicked".into()))
+        }
+    };
+    drop(_turn);
+    let failure = committed.as_ref().err().map(|e| e.to_string());
+    for reply in replies {
+        reply(match &failure {
+            None => Ok(()),
+            Some(why) => Err(StorageError::Setup(format!("not committed: {why}"))),
+        });
+    }
+    committed
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use diesel::connection::SimpleConnection;
+    use diesel::prelude::*;
+
+    use super::*;
+
+    fn fresh_pool(name: &str) -> Pool {
+        let path =
+            std::env::temp_dir().join(format!("ism-group-commit-{name}-{}.db", std::process::id()));
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+        let pool = crate::connect(&path.display().to_string(), 2).unwrap();
+        pool.get()
+            .unwrap()
+            .batch_execute("CREATE TABLE t (x INTEGER NOT NULL UNIQUE)")
+            .unwrap();
+        pool
+    }
+
+    fn insert(x: i64) -> impl FnOnce(&mut DbConn) -> StorageResult<i64> + Send + 'static {
+        move |conn| {
+            conn.batch_execute(&format!("INSERT INTO t (x) VALUES ({x})"))
+                .map_err(StorageError::from)?;
+            Ok(x)
+        }
+    }
+
+    fn stored(pool: &Pool) -> Vec<i64> {
+        use diesel::sql_types::BigInt;
+        #[derive(QueryableByName)]
+        struct Row {
+            #[diesel(sql_type = BigInt)]
+            x: i64,
+        }
+        diesel::sql_query("SELECT x FROM t ORDER BY x")
+            .load::<Row>(&mut pool.get().unwrap())
+            .unwrap()
+            .into_iter()
+            .map(|r| r.x)
+            .collect()
+    }
+
+    #[test]
+    fn each_job_hears_its_own_outcome_and_a_failure_undoes_only_itself() {
+        let pool = fresh_pool("outcomes");
+        let writer = GroupCommit::start(pool.clone()).unwrap();
+        let (tx, rx) = mpsc::channel();
+        // A job that writes, then fails: its savepoint takes its write back.
+        let write_then_fail = |conn: &mut DbConn| -> StorageResult<i64> {
+            conn.batch_execute("INSERT INTO t (x) VALUES (3)")
+                .map_err(StorageError::from)?;
+            Err(StorageError::Forbidden("no".into()))
+        };
+        for (n, job) in [
+            Box::new(insert(1)) as Box<dyn FnOnce(&mut DbConn) -> StorageResult<i64> + Send>,
+            Box::new(insert(1)),
+            Box::new(write_then_fail),
+            Box::new(insert(2)),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let tx = tx.clone();
+            writer.submit(job, move |r| {
+                let _ = tx.send((n, r.map_err(|e| e.to_string())));
+            });
+        }
+        let mut outcomes: Vec<(usize, Result<i64, String>)> = (0..4)
+            .map(|_| rx.recv_timeout(Duration::from_secs(10)).unwrap())
+            .collect();
+        outcomes.sort_by_key(|o| o.0);
+        assert_eq!(outcomes[0].1, Ok(1));
+        assert!(
+            outcomes[1].1.is_err(),
+            "the duplicate fails: {:?}",
+            outcomes[1]
+        );
+        assert_eq!(outcomes[2].1, Err("no".into()));
+        assert_eq!(outcomes[3].1, Ok(2));
+        assert_eq!(stored(&pool), [1, 2]);
+    }
+
+    #[test]
+    fn a_panicking_job_fails_its_batch_and_the_writer_goes_on() {
+        let pool = fresh_pool("panic");
+        let writer = GroupCommit::start(pool.clone()).unwrap();
+        let (tx, rx) = mpsc::channel();
+        writer.submit(
+            |conn: &mut DbConn| -> StorageResult<i64> {
+                insert(4)(conn)?;
+                panic!("a bug in a job")
+            },
+            move |r| {
+                let _ = tx.send(r.is_ok());
+            },
+        );
+        // The panicking job's reply goes with it (or fails): either way no success.
+        assert_ne!(rx.recv_timeout(Duration::from_secs(10)), Ok(true));
+        let (tx, rx) = mpsc::channel();
+        writer.submit(insert(5), move |r| {
+            let _ = tx.send(r.is_ok());
+        });
+        assert!(rx.recv_timeout(Duration::from_secs(10)).unwrap());
+        assert_eq!(stored(&pool), [5]);
+    }
+}
