@@ -9,7 +9,7 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::mpsc;
 
-use crate::db::{begin_write, finish, rollback_all, sqlite_writer_turn, Pool};
+use crate::db::{begin_write, finish, rollback_all, sqlite_writer_turn, Pool, PooledConn};
 use crate::{DbConn, StorageError, StorageResult};
 
 /// At most this many jobs share a transaction, so one batch never holds the lock for long.
@@ -27,7 +27,7 @@ pub struct GroupCommit {
 }
 
 impl GroupCommit {
-    /// Starts the writer thread; it takes a connection from `pool` for each batch.
+    /// Starts the writer thread; it keeps one connection of `pool` for itself.
     pub fn start(pool: Pool) -> std::io::Result<GroupCommit> {
         let (jobs, queue) = mpsc::channel::<Job>();
         std::thread::Builder::new()
@@ -56,6 +56,8 @@ impl GroupCommit {
 }
 
 fn writer(pool: Pool, queue: mpsc::Receiver<Job>) {
+    // The writer keeps its connection, so a pool drained by readers never holds up writes.
+    let mut conn: Option<PooledConn> = None;
     while let Ok(first) = queue.recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -64,14 +66,26 @@ fn writer(pool: Pool, queue: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        if let Err(e) = run_batch(&pool, batch) {
-            log::error!("group commit: batch not committed: {e}");
+        let c = match conn.take() {
+            Some(c) => c,
+            None => match pool.get() {
+                Ok(c) => c,
+                Err(e) => {
+                    // The batch's jobs are dropped: each caller hears "not committed".
+                    log::error!("group commit: no connection: {e}");
+                    continue;
+                }
+            },
+        };
+        match run_batch(c, batch) {
+            Ok(c) => conn = Some(c),
+            Err(e) => log::error!("group commit: batch not committed: {e}"),
         }
     }
 }
 
-fn run_batch(pool: &Pool, batch: Vec<Job>) -> StorageResult<()> {
-    let mut conn = pool.get()?;
+/// Runs one batch; gives the connection back for the next one unless the batch failed.
+fn run_batch(mut conn: PooledConn, batch: Vec<Job>) -> StorageResult<PooledConn> {
     let _turn = if conn.is_sqlite() {
         sqlite_writer_turn()
     } else {
@@ -100,7 +114,7 @@ fn run_batch(pool: &Pool, batch: Vec<Job>) -> StorageResult<()> {
             Some(why) => Err(StorageError::Setup(format!("not committed: {why}"))),
         });
     }
-    committed
+    committed.map(|()| conn)
 }
 
 #[cfg(test)]
