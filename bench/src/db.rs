@@ -94,9 +94,7 @@ impl FreshDb {
             drop_pg: Some((admin_url.to_string(), name)),
         })
     }
-}
 
-impl FreshDb {
     /// Leaves a PostgreSQL database in place for a look afterwards (`--keep`).
     pub fn keep(&mut self) {
         if let Some((_, name)) = self.drop_pg.take() {

@@ -130,10 +130,9 @@ static SQLITE_WRITER: parking_lot::Mutex<()> = parking_lot::Mutex::new(());
 /// against a writer that waits on another connection while holding the lock).
 const SQLITE_QUEUE_WAIT: Duration = Duration::from_secs(10);
 
-/// This process's turn as SQLite's writer; `None` if the queue took too long.
-pub(crate) fn sqlite_writer_turn() -> Option<parking_lot::MutexGuard<'static, ()>> {
-    SQLITE_WRITER.try_lock_for(SQLITE_QUEUE_WAIT)
-}
+/// This process's turn as SQLite's writer, held until the transaction ends; `None` on
+/// PostgreSQL, or if the queue took too long.
+pub(crate) type WriterTurn = Option<parking_lot::MutexGuard<'static, ()>>;
 
 fn in_transaction(conn: &mut DbConn) -> Result<bool, diesel::result::Error> {
     Ok(match conn {
@@ -165,12 +164,7 @@ where
         let result = f(conn);
         return finish(conn, result);
     }
-    let _turn = if conn.is_sqlite() {
-        sqlite_writer_turn()
-    } else {
-        None
-    };
-    begin_write(conn)?;
+    let _turn = begin_write(conn)?;
     let result = f(conn);
     finish(conn, result)
 }
@@ -184,11 +178,16 @@ pub(crate) fn rollback_all(conn: &mut DbConn) {
     }
 }
 
-/// Opens a top-level write transaction (`BEGIN IMMEDIATE` on SQLite).
-pub(crate) fn begin_write(conn: &mut DbConn) -> Result<(), diesel::result::Error> {
+/// Opens a top-level write transaction: on SQLite after taking this process's writer turn,
+/// with `BEGIN IMMEDIATE`. Keep the turn until the transaction is finished.
+pub(crate) fn begin_write(conn: &mut DbConn) -> Result<WriterTurn, diesel::result::Error> {
     match conn {
-        DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE"),
-        DbConn::Pg(c) => AnsiTransactionManager::begin_transaction(c),
+        DbConn::Sqlite(c) => {
+            let turn = SQLITE_WRITER.try_lock_for(SQLITE_QUEUE_WAIT);
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
+            Ok(turn)
+        }
+        DbConn::Pg(c) => AnsiTransactionManager::begin_transaction(c).map(|()| None),
     }
 }
 

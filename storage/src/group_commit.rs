@@ -9,7 +9,7 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::mpsc;
 
-use crate::db::{begin_write, finish, rollback_all, sqlite_writer_turn, Pool, PooledConn};
+use crate::db::{begin_write, finish, rollback_all, Pool, PooledConn};
 use crate::{DbConn, StorageError, StorageResult};
 
 /// At most this many jobs share a transaction, so one batch never holds the lock for long.
@@ -86,12 +86,7 @@ fn writer(pool: Pool, queue: mpsc::Receiver<Job>) {
 
 /// Runs one batch; gives the connection back for the next one unless the batch failed.
 fn run_batch(mut conn: PooledConn, batch: Vec<Job>) -> StorageResult<PooledConn> {
-    let _turn = if conn.is_sqlite() {
-        sqlite_writer_turn()
-    } else {
-        None
-    };
-    begin_write(&mut conn)?;
+    let turn = begin_write(&mut conn)?;
     let mut replies = Vec::with_capacity(batch.len());
     let ran = catch_unwind(AssertUnwindSafe(|| {
         for job in batch {
@@ -106,7 +101,7 @@ fn run_batch(mut conn: PooledConn, batch: Vec<Job>) -> StorageResult<PooledConn>
             Err(StorageError::Setup("a job of the batch panicked".into()))
         }
     };
-    drop(_turn);
+    drop(turn);
     let failure = committed.as_ref().err().map(|e| e.to_string());
     for reply in replies {
         reply(match &failure {
