@@ -208,6 +208,7 @@ pub async fn start(
         metrics: Arc::new(Metrics::new()),
         limiter: Default::default(),
         inbox_counts: Default::default(),
+        ingest: storage::ingest::start(pool.clone(), group_commit.is_some())?,
         group_commit,
     });
     let mut worker = Worker::new(pool, format!("node-{}", uuid::Uuid::new_v4()));

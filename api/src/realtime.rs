@@ -15,6 +15,8 @@ use tokio::sync::{broadcast, Notify};
 const GAP_WAIT: Duration = Duration::from_secs(2);
 const POLL_EVERY: Duration = Duration::from_millis(250);
 const BATCH: i64 = 500;
+/// At most one outbox poll per this interval (it adds at most this much to event latency).
+const MIN_POLL_GAP: Duration = Duration::from_millis(5);
 
 pub struct Hub {
     /// What this node has published, guarded with the publishing itself so a subscriber sees
@@ -103,7 +105,17 @@ impl Hub {
     /// Tails the outbox until the process ends.
     pub async fn run_tailer(self: Arc<Self>, pool: Pool) {
         let mut gap: Option<(i64, Instant)> = None;
+        let mut last_poll: Option<Instant> = None;
         loop {
+            // Under a flood of writes every commit pokes: polls are spaced so that each one
+            // picks up a batch of events rather than one.
+            if let Some(at) = last_poll {
+                let since = at.elapsed();
+                if since < MIN_POLL_GAP {
+                    tokio::time::sleep(MIN_POLL_GAP - since).await;
+                }
+            }
+            last_poll = Some(Instant::now());
             let after = self.cursor();
             let p = pool.clone();
             let fetched = actix_web::rt::task::spawn_blocking(move || {

@@ -23,8 +23,10 @@ pub struct AppState {
     pub limiter: crate::ratelimit::RateLimiter,
     /// The inbox view counts, until the workspace changes.
     pub inbox_counts: Arc<crate::inbox_counts::InboxCounts>,
-    /// On SQLite, the writer that commits concurrent inbound messages together.
+    /// On SQLite, the writer that commits concurrent small writes together.
     pub group_commit: Option<storage::group_commit::GroupCommit>,
+    /// The writer that stores concurrent inbound messages in batches.
+    pub ingest: storage::ingest::Queue,
 }
 
 impl AppState {
@@ -45,6 +47,36 @@ impl AppState {
         // Something may have been appended to the outbox: let this node's tailer look now.
         hub.poke();
         result.map_err(ApiError::from)
+    }
+
+    /// Stores an inbound message (`None`: a replay, stored before) together with the others
+    /// arriving meanwhile; returns once it is committed.
+    pub async fn receive(
+        &self,
+        channel: storage::channels::Channel,
+        inbound: storage::messages::Inbound,
+    ) -> ApiResult<Option<storage::messages::Message>> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.ingest.send(storage::ingest::Pending {
+            item: storage::ingest::Item { channel, inbound },
+            done: Box::new(move |result| {
+                let _ = tx.send(result);
+            }),
+        });
+        let outcome = rx.await.map_err(|_| {
+            ApiError::from(StorageError::Setup("the message was not committed".into()))
+        })?;
+        self.hub.poke();
+        match outcome.map_err(ApiError::from)? {
+            storage::ingest::Outcome::Stored(m) => Ok(m),
+            storage::ingest::Outcome::Yours(item) => {
+                self.db(move |conn| {
+                    let now = storage::naive(chrono::Utc::now());
+                    storage::messages::receive(conn, &item.channel, &item.inbound, now)
+                })
+                .await
+            }
+        }
     }
 
     /// Like [`AppState::db`] for a small write that arrives in floods (inbound messages): on

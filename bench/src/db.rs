@@ -139,7 +139,7 @@ pub fn with_database(url: &str, name: &str) -> String {
 /// pool would, since it commits concurrent transactions together.
 pub fn raw_ceiling(url: &str, threads: usize, duration: Duration) -> Result<f64, String> {
     let pool = storage::connect(url, threads as u32).map_err(|e| e.to_string())?;
-    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    let mut conn = storage::checkout(&pool).map_err(|e| e.to_string())?;
     create_bench_rows(&mut conn)?;
     drop(conn);
     let body = "x".repeat(300);
@@ -150,7 +150,7 @@ pub fn raw_ceiling(url: &str, threads: usize, duration: Duration) -> Result<f64,
         .map(|_| {
             let (pool, done, body) = (pool.clone(), done.clone(), body.clone());
             std::thread::spawn(move || -> Result<(), String> {
-                let mut conn = pool.get().map_err(|e| e.to_string())?;
+                let mut conn = storage::checkout(&pool).map_err(|e| e.to_string())?;
                 while Instant::now() < deadline {
                     insert_row(&mut conn, &body).map_err(|e| e.to_string())?;
                     done.fetch_add(1, Ordering::Relaxed);
@@ -194,11 +194,11 @@ pub fn verify_ingest(
     expected: &HashSet<String>,
 ) -> Result<IngestCheck, String> {
     let pool = storage::connect(url, 1).map_err(|e| e.to_string())?;
-    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    let mut conn = storage::checkout(&pool).map_err(|e| e.to_string())?;
     let rows: Vec<(i64, Option<String>)> = messages::table
         .filter(messages::channel_id.eq(channel_id))
         .select((messages::id, messages::provider_id))
-        .load(&mut conn)
+        .load(&mut *conn)
         .map_err(|e| e.to_string())?;
     let mut seen: HashMap<String, usize> = HashMap::new();
     for (_, p) in &rows {
@@ -210,7 +210,7 @@ pub fn verify_ingest(
         .filter(events::workspace_id.eq(workspace_id))
         .filter(events::event_type.eq("message.created"))
         .select(events::payload)
-        .load(&mut conn)
+        .load(&mut *conn)
         .map_err(|e| e.to_string())?;
     let with_event: HashSet<i64> = payloads
         .iter()

@@ -161,7 +161,7 @@ pub fn seed(
 ) -> Result<Seeded, String> {
     let started = std::time::Instant::now();
     let pool = storage::connect(url, 1).map_err(|e| e.to_string())?;
-    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    let mut conn = storage::checkout(&pool).map_err(|e| e.to_string())?;
     let conn: &mut DbConn = &mut conn;
     let err = |e: diesel::result::Error| e.to_string();
     let max_of = |conn: &mut DbConn, which: &str| -> Result<Option<i64>, String> {

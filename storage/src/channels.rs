@@ -203,7 +203,7 @@ pub fn link(
     external_id: &str,
     now: NaiveDateTime,
 ) -> StorageResult<ContactChannel> {
-    let id: i64 = diesel::insert_into(contact_channels::table)
+    Ok(diesel::insert_into(contact_channels::table)
         .values((
             contact_channels::workspace_id.eq(workspace_id),
             contact_channels::contact_id.eq(contact_id),
@@ -211,10 +211,7 @@ pub fn link(
             contact_channels::external_id.eq(external_id),
             contact_channels::created_at.eq(now),
         ))
-        .returning(contact_channels::id)
-        .get_result(conn)?;
-    Ok(contact_channels::table
-        .find(id)
-        .select(ContactChannel::as_select())
-        .first(conn)?)
+        // `ContactChannel`'s fields are in the table's column order.
+        .returning(contact_channels::all_columns)
+        .get_result(conn)?)
 }

@@ -44,6 +44,14 @@ pub struct Contact {
     pub last_channel_id: Option<i64>,
 }
 
+impl Contact {
+    /// The open conversation, as the contact row names it (its latest, if open).
+    pub fn open_conversation_id(&self) -> Option<i64> {
+        self.conversation_id
+            .filter(|_| self.conversation_status.as_deref() == Some(crate::conversations::OPEN))
+    }
+}
+
 /// A contact with everything its API view shows.
 #[derive(Debug, Clone, Serialize)]
 pub struct ContactDetail {
@@ -196,7 +204,12 @@ pub(crate) fn record(
 }
 
 pub(crate) fn get(conn: &mut DbConn, workspace_id: i64, id: i64) -> StorageResult<Contact> {
-    resolve(conn, workspace_id, &ContactRef::Id(id), &Visibility::All)
+    // A fixed statement (no ORDER BY / LIMIT): prepared once per connection, one index probe.
+    Ok(contacts::table
+        .find(id)
+        .filter(contacts::workspace_id.eq(workspace_id))
+        .select(Contact::as_select())
+        .get_result(conn)?)
 }
 
 /// A checked custom field value for a contact; `value: None` clears it.
@@ -313,7 +326,7 @@ pub fn create(
         let first = change.first_name.unwrap_or_default();
         let last = change.last_name.flatten();
         let phone = change.phone.flatten();
-        let id: i64 = diesel::insert_into(contacts::table)
+        let contact: Contact = diesel::insert_into(contacts::table)
             .values((
                 contacts::workspace_id.eq(workspace_id),
                 contacts::search_name.eq(search_name(&first, last.as_deref())),
@@ -328,13 +341,26 @@ pub fn create(
                 contacts::created_at.eq(now),
                 contacts::updated_at.eq(now),
             ))
-            .returning(contacts::id)
+            // `Contact`'s fields are in the table's column order.
+            .returning(contacts::all_columns)
             .get_result(conn)?;
-        let contact = get(conn, workspace_id, id)?;
+        let id = contact.id;
         record(conn, &contact, "created", serde_json::json!({}), actor, now)?;
-        set_fields(conn, &contact, fields, actor, now)?;
-        add_tags_to(conn, &contact, tag_names, actor, now)?;
-        let detail = details(conn, vec![contact])?.remove(0);
+        let detail = if fields.is_empty() && tag_names.is_empty() {
+            // Nothing else is attached yet (contacts from inbound messages): no need to ask.
+            ContactDetail {
+                contact,
+                tags: vec![],
+                fields: BTreeMap::new(),
+                assignee_name: None,
+                channels: vec![],
+                open_conversation: None,
+            }
+        } else {
+            set_fields(conn, &contact, fields, actor, now)?;
+            add_tags_to(conn, &contact, tag_names, actor, now)?;
+            details(conn, vec![contact])?.remove(0)
+        };
         outbox::append(
             conn,
             workspace_id,
@@ -659,12 +685,16 @@ pub fn details(conn: &mut DbConn, list: Vec<Contact>) -> StorageResult<Vec<Conta
         fields_of.entry(contact_id).or_default().insert(key, value);
     }
     let assignee_ids: Vec<i64> = list.iter().filter_map(|c| c.assignee_id).collect();
-    let names: HashMap<i64, String> = users::table
-        .filter(users::id.eq_any(&assignee_ids))
-        .select((users::id, users::name))
-        .load::<(i64, String)>(conn)?
-        .into_iter()
-        .collect();
+    let names: HashMap<i64, String> = if assignee_ids.is_empty() {
+        HashMap::new()
+    } else {
+        users::table
+            .filter(users::id.eq_any(&assignee_ids))
+            .select((users::id, users::name))
+            .load::<(i64, String)>(conn)?
+            .into_iter()
+            .collect()
+    };
     let mut channels_of: HashMap<i64, Vec<_>> = HashMap::new();
     for (identity, channel) in contact_channels::table
         .inner_join(channels::table)
@@ -683,8 +713,7 @@ pub fn details(conn: &mut DbConn, list: Vec<Contact>) -> StorageResult<Vec<Conta
     }
     let open_ids: Vec<i64> = list
         .iter()
-        .filter(|c| c.conversation_status.as_deref() == Some(crate::conversations::OPEN))
-        .filter_map(|c| c.conversation_id)
+        .filter_map(Contact::open_conversation_id)
         .collect();
     let mut open_of: HashMap<i64, crate::conversations::Conversation> =
         crate::conversations::many(conn, &open_ids)?

@@ -43,10 +43,10 @@ pub const CLOSED: &str = "closed";
 
 pub fn get(conn: &mut DbConn, workspace_id: i64, id: i64) -> StorageResult<Conversation> {
     Ok(conversations::table
+        .find(id)
         .filter(conversations::workspace_id.eq(workspace_id))
-        .filter(conversations::id.eq(id))
         .select(Conversation::as_select())
-        .first(conn)?)
+        .get_result(conn)?)
 }
 
 /// The contact's open conversation, if any.
@@ -61,6 +61,9 @@ pub fn open_of(conn: &mut DbConn, contact_id: i64) -> StorageResult<Option<Conve
 
 /// Conversations by id (for views of many threads at once).
 pub fn many(conn: &mut DbConn, ids: &[i64]) -> StorageResult<Vec<Conversation>> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
     Ok(conversations::table
         .filter(conversations::id.eq_any(ids))
         .select(Conversation::as_select())
@@ -89,7 +92,8 @@ fn user_of(actor: ActorRef) -> Option<i64> {
     (actor.kind == "user").then_some(actor.id).flatten()
 }
 
-/// Opens a conversation inside the caller's transaction; Conflict when one is open already.
+/// Opens a conversation inside the caller's transaction, which found none open; if one was
+/// opened meanwhile, the one-open-conversation index makes this a Conflict.
 pub fn open_in(
     conn: &mut DbConn,
     contact: &Contact,
@@ -97,12 +101,7 @@ pub fn open_in(
     actor: ActorRef,
     now: NaiveDateTime,
 ) -> StorageResult<Conversation> {
-    if open_of(conn, contact.id)?.is_some() {
-        return Err(StorageError::Conflict(
-            "the contact already has an open conversation".into(),
-        ));
-    }
-    let id: i64 = diesel::insert_into(conversations::table)
+    let c: Conversation = diesel::insert_into(conversations::table)
         .values((
             conversations::workspace_id.eq(contact.workspace_id),
             conversations::contact_id.eq(contact.id),
@@ -111,8 +110,10 @@ pub fn open_in(
             conversations::opened_source.eq(source),
             conversations::opened_by.eq(user_of(actor)),
         ))
-        .returning(conversations::id)
+        // `Conversation`'s fields are in the table's column order.
+        .returning(conversations::all_columns)
         .get_result(conn)?;
+    let id = c.id;
     diesel::update(contacts_t::table.find(contact.id))
         .set((
             contacts_t::conversation_id.eq(id),
@@ -128,7 +129,6 @@ pub fn open_in(
         actor,
         now,
     )?;
-    let c = get(conn, contact.workspace_id, id)?;
     outbox::append(
         conn,
         contact.workspace_id,
@@ -151,6 +151,11 @@ pub fn open(
 ) -> StorageResult<Conversation> {
     write_tx(conn, |conn| {
         let contact = contacts::get(conn, workspace_id, contact_id)?;
+        if open_of(conn, contact.id)?.is_some() {
+            return Err(StorageError::Conflict(
+                "the contact already has an open conversation".into(),
+            ));
+        }
         open_in(conn, &contact, source, actor, now)
     })
 }

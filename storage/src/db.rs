@@ -1,9 +1,11 @@
 //! One connection type over SQLite and PostgreSQL, the pool, migrations and write transactions.
 
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 pub use diesel::connection::SimpleConnection;
-use diesel::connection::{AnsiTransactionManager, TransactionManager};
+use diesel::connection::{AnsiTransactionManager, InstrumentationEvent, TransactionManager};
 use diesel::pg::PgConnection;
 use diesel::r2d2::{self, ManageConnection, PooledConnection};
 use diesel::sqlite::SqliteConnection;
@@ -20,7 +22,26 @@ pub enum DbConn {
 }
 
 pub type Pool = r2d2::Pool<Manager>;
-pub type PooledConn = PooledConnection<Manager>;
+/// A connection checked out of the pool (see [`checkout`]), used as the `DbConn` it holds.
+pub struct PooledConn(PooledConnection<Manager>);
+
+impl std::ops::Deref for PooledConn {
+    type Target = DbConn;
+    fn deref(&self) -> &DbConn {
+        &self.0.conn
+    }
+}
+
+impl std::ops::DerefMut for PooledConn {
+    fn deref_mut(&mut self) -> &mut DbConn {
+        &mut self.0.conn
+    }
+}
+
+/// Takes a connection from the pool.
+pub fn checkout(pool: &Pool) -> Result<PooledConn, StorageError> {
+    Ok(PooledConn(pool.get()?))
+}
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
 const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
@@ -60,11 +81,73 @@ pub struct Manager {
     url: DbUrl,
 }
 
+/// A pooled connection, when it was last handed back, and whether a statement on it has
+/// failed since it was last known to work.
+pub struct Pooled {
+    conn: DbConn,
+    returned: Instant,
+    failed: Arc<AtomicBool>,
+}
+
+impl std::ops::Deref for Pooled {
+    type Target = DbConn;
+    fn deref(&self) -> &DbConn {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for Pooled {
+    fn deref_mut(&mut self) -> &mut DbConn {
+        &mut self.conn
+    }
+}
+
+/// A connection handed back this recently, with no failed statement since its last check,
+/// is taken as alive without a round trip to ask (under load that is every checkout); any
+/// other is checked with `SELECT 1`.
+const TRUSTED_FOR: Duration = Duration::from_secs(1);
+
 impl ManageConnection for Manager {
-    type Connection = DbConn;
+    type Connection = Pooled;
     type Error = ConnectionError;
 
-    fn connect(&self) -> Result<DbConn, ConnectionError> {
+    fn connect(&self) -> Result<Pooled, ConnectionError> {
+        let mut conn = self.open()?;
+        let failed = Arc::new(AtomicBool::new(false));
+        let flag = failed.clone();
+        conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+            if let InstrumentationEvent::FinishQuery { error: Some(_), .. } = event {
+                flag.store(true, Ordering::Relaxed);
+            }
+        });
+        Ok(Pooled {
+            conn,
+            // A new connection needs no check.
+            returned: Instant::now(),
+            failed,
+        })
+    }
+
+    fn is_valid(&self, conn: &mut Pooled) -> Result<(), ConnectionError> {
+        if conn.returned.elapsed() < TRUSTED_FOR && !conn.failed.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        conn.conn
+            .batch_execute("SELECT 1")
+            .map_err(ConnectionError::CouldntSetupConfiguration)?;
+        conn.failed.store(false, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// A connection handed back inside a transaction (after a panic) is not reused.
+    fn has_broken(&self, conn: &mut Pooled) -> bool {
+        conn.returned = Instant::now();
+        in_transaction(&mut conn.conn).unwrap_or(true)
+    }
+}
+
+impl Manager {
+    fn open(&self) -> Result<DbConn, ConnectionError> {
         match &self.url {
             DbUrl::Postgres(url) => PgConnection::establish(url).map(DbConn::Pg),
             DbUrl::Sqlite(path) => {
@@ -81,16 +164,6 @@ impl ManageConnection for Manager {
                 Ok(DbConn::Sqlite(conn))
             }
         }
-    }
-
-    fn is_valid(&self, conn: &mut DbConn) -> Result<(), ConnectionError> {
-        conn.batch_execute("SELECT 1")
-            .map_err(ConnectionError::CouldntSetupConfiguration)
-    }
-
-    /// A connection handed back inside a transaction (after a panic) is not reused.
-    fn has_broken(&self, conn: &mut DbConn) -> bool {
-        in_transaction(conn).unwrap_or(true)
     }
 }
 
@@ -217,6 +290,25 @@ impl DbConn {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failed_statement_makes_the_next_checkout_ask() {
+        let path = std::env::temp_dir().join(format!("ism-db-check-{}.db", std::process::id()));
+        let manager = Manager {
+            url: DbUrl::Sqlite(path.display().to_string()),
+        };
+        let mut c = manager.connect().unwrap();
+        assert!(!c.failed.load(Ordering::Relaxed));
+        assert!(c.conn.batch_execute("SELECT * FROM no_such_table").is_err());
+        assert!(c.failed.load(Ordering::Relaxed), "the failure is noticed");
+        // Handed back just now, but it failed: the check runs, succeeds and clears the mark.
+        assert!(!manager.has_broken(&mut c));
+        manager.is_valid(&mut c).unwrap();
+        assert!(!c.failed.load(Ordering::Relaxed));
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
 
     #[test]
     fn urls_pick_the_backend() {

@@ -3,8 +3,9 @@
 //! after the commit, so nothing is acknowledged before it is durable.
 //!
 //! Jobs queue for one writer thread, which takes everything waiting (up to [`MAX_BATCH`]) as
-//! one batch. With one writer at a time (SQLite) that turns N syncs into one; on PostgreSQL,
-//! which can commit in parallel, it is not used.
+//! one batch. With one writer at a time (SQLite) that turns N syncs into one. A queue may also
+//! hand its whole batch to code that stores it with a few statements for all jobs
+//! ([`crate::ingest`] does), which pays on PostgreSQL too, where each statement is a round trip.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::mpsc;
@@ -17,23 +18,48 @@ pub const MAX_BATCH: usize = 256;
 
 /// A job: runs on the writer's connection, and returns what to tell its caller once the
 /// batch's commit is known (`Ok` committed, `Err` why not).
-type Job = Box<dyn FnOnce(&mut DbConn) -> Reply + Send>;
-type Reply = Box<dyn FnOnce(StorageResult<()>) + Send>;
+pub type Job = Box<dyn FnOnce(&mut DbConn) -> Reply + Send>;
+/// What a job's caller is told once the batch's commit is known.
+pub type Reply = Box<dyn FnOnce(StorageResult<()>) + Send>;
+/// Runs a batch of jobs inside the batch's transaction; one reply per job.
+pub type Runner<J> = fn(&mut DbConn, Vec<J>) -> Vec<Reply>;
 
-/// The queue in front of the writer thread; cloning it shares the thread.
-#[derive(Clone)]
-pub struct GroupCommit {
-    jobs: mpsc::Sender<Job>,
+/// The queue in front of a writer thread; cloning it shares the thread. Its jobs are `J`s,
+/// which its [`Runner`] turns into work; by default, closures run one after the other.
+pub struct GroupCommit<J = Job> {
+    jobs: mpsc::Sender<J>,
 }
 
-impl GroupCommit {
-    /// Starts the writer thread; it keeps one connection of `pool` for itself.
-    pub fn start(pool: Pool) -> std::io::Result<GroupCommit> {
-        let (jobs, queue) = mpsc::channel::<Job>();
+impl<J> Clone for GroupCommit<J> {
+    fn clone(&self) -> Self {
+        GroupCommit {
+            jobs: self.jobs.clone(),
+        }
+    }
+}
+
+impl<J: Send + 'static> GroupCommit<J> {
+    /// Starts a writer thread named `name` that runs each batch with `run`; it keeps one
+    /// connection of `pool` for itself.
+    pub fn start_with(pool: Pool, name: &str, run: Runner<J>) -> std::io::Result<Self> {
+        let (jobs, queue) = mpsc::channel::<J>();
         std::thread::Builder::new()
-            .name("group-commit".into())
-            .spawn(move || writer(pool, queue))?;
+            .name(name.into())
+            .spawn(move || writer(pool, queue, run))?;
         Ok(GroupCommit { jobs })
+    }
+
+    /// Queues a job for the next batch. Should it never run (the writer gone), it is dropped,
+    /// and with it whatever would have told its caller: not committed.
+    pub fn send(&self, job: J) {
+        let _ = self.jobs.send(job);
+    }
+}
+
+impl GroupCommit<Job> {
+    /// Starts the writer thread for closures.
+    pub fn start(pool: Pool) -> std::io::Result<GroupCommit> {
+        GroupCommit::start_with(pool, "group-commit", run_each)
     }
 
     /// Queues `f` for the next batch; `done` gets its result after the batch's commit (or the
@@ -45,17 +71,19 @@ impl GroupCommit {
         F: FnOnce(&mut DbConn) -> StorageResult<T> + Send + 'static,
         D: FnOnce(StorageResult<T>) + Send + 'static,
     {
-        let job: Job = Box::new(move |conn: &mut DbConn| {
+        self.send(Box::new(move |conn: &mut DbConn| {
             // The job's own savepoint: an error rolls back this job only.
             let result = crate::write_tx(conn, f);
-            Box::new(move |committed: StorageResult<()>| done(committed.and(result)))
-        });
-        // A send fails only once the writer thread is gone; dropping the job tells its caller.
-        let _ = self.jobs.send(job);
+            Box::new(move |committed: StorageResult<()>| done(committed.and(result))) as Reply
+        }));
     }
 }
 
-fn writer(pool: Pool, queue: mpsc::Receiver<Job>) {
+fn run_each(conn: &mut DbConn, batch: Vec<Job>) -> Vec<Reply> {
+    batch.into_iter().map(|job| job(conn)).collect()
+}
+
+fn writer<J>(pool: Pool, queue: mpsc::Receiver<J>, run: Runner<J>) {
     // The writer keeps its connection, so a pool drained by readers never holds up writes.
     let mut conn: Option<PooledConn> = None;
     while let Ok(first) = queue.recv() {
@@ -68,7 +96,7 @@ fn writer(pool: Pool, queue: mpsc::Receiver<Job>) {
         }
         let c = match conn.take() {
             Some(c) => c,
-            None => match pool.get() {
+            None => match crate::db::checkout(&pool) {
                 Ok(c) => c,
                 Err(e) => {
                     // The batch's jobs are dropped: each caller hears "not committed".
@@ -77,7 +105,7 @@ fn writer(pool: Pool, queue: mpsc::Receiver<Job>) {
                 }
             },
         };
-        match run_batch(c, batch) {
+        match run_batch(c, batch, run) {
             Ok(c) => conn = Some(c),
             Err(e) => log::error!("group commit: batch not committed: {e}"),
         }
@@ -85,13 +113,11 @@ fn writer(pool: Pool, queue: mpsc::Receiver<Job>) {
 }
 
 /// Runs one batch; gives the connection back for the next one unless the batch failed.
-fn run_batch(mut conn: PooledConn, batch: Vec<Job>) -> StorageResult<PooledConn> {
+fn run_batch<J>(mut conn: PooledConn, batch: Vec<J>, run: Runner<J>) -> StorageResult<PooledConn> {
     let turn = begin_write(&mut conn)?;
-    let mut replies = Vec::with_capacity(batch.len());
+    let mut replies = Vec::new();
     let ran = catch_unwind(AssertUnwindSafe(|| {
-        for job in batch {
-            replies.push(job(&mut conn));
-        }
+        replies = run(&mut conn, batch);
     }));
     let committed = match ran {
         Ok(()) => finish(&mut conn, Ok::<(), StorageError>(())),
@@ -151,7 +177,7 @@ mod tests {
             x: i64,
         }
         diesel::sql_query("SELECT x FROM t ORDER BY x")
-            .load::<Row>(&mut pool.get().unwrap())
+            .load::<Row>(&mut *crate::db::checkout(pool).unwrap())
             .unwrap()
             .into_iter()
             .map(|r| r.x)

@@ -16,6 +16,7 @@ pub mod files;
 pub mod group_commit;
 pub mod idempotency;
 pub mod inbox;
+pub mod ingest;
 pub mod invitations;
 pub mod jobs;
 pub mod merge;
@@ -31,7 +32,7 @@ pub mod teams;
 pub mod timeline;
 pub mod web_chat;
 
-pub use db::{connect, migrate, write_tx, DbConn, DbUrl, Pool, PooledConn};
+pub use db::{checkout, connect, migrate, write_tx, DbConn, DbUrl, Pool, PooledConn};
 pub use error::{StorageError, StorageResult};
 
 use chrono::{DateTime, NaiveDateTime, Utc};

@@ -80,6 +80,13 @@ pub struct Body {
     pub template: Option<serde_json::Value>,
 }
 
+impl Body {
+    /// An attachment the channel only linked to: a job downloads it into storage.
+    pub fn needs_fetch(&self) -> bool {
+        self.attachment.is_some() && self.file_id.is_none() && self.msg_type == "attachment"
+    }
+}
+
 /// Profile a channel tells about a contact; fills only what the contact lacks.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Profile {
@@ -152,8 +159,16 @@ fn contact_for(
     ev: &Inbound,
     now: NaiveDateTime,
 ) -> StorageResult<Contact> {
-    if let Some(identity) = channels::identity(conn, channel.id, &ev.external_id)? {
-        return contacts::get(conn, channel.workspace_id, identity.contact_id);
+    // The known sender, contact and identity in one statement.
+    let known = contact_channels::table
+        .inner_join(contacts_t::table)
+        .filter(contact_channels::channel_id.eq(channel.id))
+        .filter(contact_channels::external_id.eq(&ev.external_id))
+        .select(Contact::as_select())
+        .get_result(conn)
+        .optional()?;
+    if let Some(contact) = known {
+        return Ok(contact);
     }
     // A phone identity joins the contact who already has that number, if there is one.
     let existing = if ev.external_is_phone {
@@ -167,8 +182,8 @@ fn contact_for(
     } else {
         None
     };
-    let id = match existing {
-        Some(id) => id,
+    let contact = match existing {
+        Some(id) => contacts::get(conn, channel.workspace_id, id)?,
         None => {
             let p = &ev.profile;
             let change = ContactChange {
@@ -192,20 +207,26 @@ fn contact_for(
                 kind: "contact",
                 id: None,
             };
-            contacts::create(conn, channel.workspace_id, change, &[], &[], actor, now)?
-                .contact
-                .id
+            contacts::create(conn, channel.workspace_id, change, &[], &[], actor, now)?.contact
         }
     };
     channels::link(
         conn,
         channel.workspace_id,
-        id,
+        contact.id,
         channel.id,
         &ev.external_id,
         now,
     )?;
-    contacts::get(conn, channel.workspace_id, id)
+    Ok(contact)
+}
+
+/// The time a message is stored at, read once its conversation is locked (its counter
+/// updated): messages of one conversation then carry times in the order they commit and
+/// take ids, whatever clock reading their requests started with, so the contact's newest
+/// message is also the timeline's.
+pub(crate) fn stamp(not_before: NaiveDateTime) -> NaiveDateTime {
+    not_before.max(crate::naive(chrono::Utc::now()))
 }
 
 /// Fills the contact's empty standard fields from the channel's profile; true if it did.
@@ -215,31 +236,9 @@ fn fill_profile(
     p: &Profile,
     now: NaiveDateTime,
 ) -> StorageResult<bool> {
-    let gap = |have: &Option<String>, offer: &Option<String>| {
-        if have.is_none() && offer.is_some() {
-            Some(offer.clone())
-        } else {
-            None
-        }
-    };
-    let change = ContactChange {
-        first_name: None,
-        last_name: gap(&contact.last_name, &p.last_name),
-        email: gap(&contact.email, &p.email),
-        phone: gap(&contact.phone, &p.phone),
-        language: gap(&contact.language, &p.language),
-        country: gap(&contact.country, &p.country),
-        profile_pic: gap(&contact.profile_pic, &p.profile_pic),
-    };
-    if change.last_name.is_none()
-        && change.email.is_none()
-        && change.phone.is_none()
-        && change.language.is_none()
-        && change.country.is_none()
-        && change.profile_pic.is_none()
-    {
+    let Some(change) = profile_gaps(contact, p) else {
         return Ok(false);
-    }
+    };
     let actor = ActorRef {
         kind: "contact",
         id: None,
@@ -256,6 +255,33 @@ fn fill_profile(
     .map(|_| true)
 }
 
+/// What of the profile fills fields the contact lacks; None when nothing would change.
+pub(crate) fn profile_gaps(contact: &Contact, p: &Profile) -> Option<ContactChange> {
+    let gap = |have: &Option<String>, offer: &Option<String>| {
+        if have.is_none() && offer.is_some() {
+            Some(offer.clone())
+        } else {
+            None
+        }
+    };
+    let change = ContactChange {
+        first_name: None,
+        last_name: gap(&contact.last_name, &p.last_name),
+        email: gap(&contact.email, &p.email),
+        phone: gap(&contact.phone, &p.phone),
+        language: gap(&contact.language, &p.language),
+        country: gap(&contact.country, &p.country),
+        profile_pic: gap(&contact.profile_pic, &p.profile_pic),
+    };
+    let nothing = change.last_name.is_none()
+        && change.email.is_none()
+        && change.phone.is_none()
+        && change.language.is_none()
+        && change.country.is_none()
+        && change.profile_pic.is_none();
+    (!nothing).then_some(change)
+}
+
 /// Stores a message event from a channel. `None` when its provider id was seen before on
 /// this channel (a provider retry): nothing is stored twice.
 pub fn receive(
@@ -266,7 +292,14 @@ pub fn receive(
 ) -> StorageResult<Option<Message>> {
     // A concurrent delivery of the same event (or the first two messages of a new contact)
     // may collide on a unique index; the second try then sees the winner's rows.
-    once_more_on_conflict(|| write_tx(conn, |conn| receive_once(conn, channel, ev, now)))
+    // The first try leaves spotting a replay to the unique index on (channel, provider id),
+    // which saves a query per message; a replay, or any other lost race, makes it a Conflict
+    // (and rolls it back), and the second try looks first.
+    let mut replay_check = false;
+    once_more_on_conflict(|| {
+        let check = std::mem::replace(&mut replay_check, true);
+        write_tx(conn, |conn| receive_once(conn, channel, ev, now, check))
+    })
 }
 
 /// Runs `f`, and once more if it lost a race on a unique index.
@@ -282,29 +315,39 @@ fn receive_once(
     channel: &Channel,
     ev: &Inbound,
     now: NaiveDateTime,
+    replay_check: bool,
 ) -> StorageResult<Option<Message>> {
-    let seen: i64 = messages::table
-        .filter(messages::channel_id.eq(channel.id))
-        .filter(messages::provider_id.eq(&ev.provider_id))
-        .count()
-        .get_result(conn)?;
-    if seen > 0 {
-        return Ok(None);
+    if replay_check {
+        let seen: i64 = messages::table
+            .filter(messages::channel_id.eq(channel.id))
+            .filter(messages::provider_id.eq(&ev.provider_id))
+            .count()
+            .get_result(conn)?;
+        if seen > 0 {
+            return Ok(None);
+        }
     }
     let mut contact = contact_for(conn, channel, ev, now)?;
     if fill_profile(conn, &contact, &ev.profile, now)? {
         contact = contacts::get(conn, channel.workspace_id, contact.id)?;
     }
-    let open = conversations::open_of(conn, contact.id)?;
+    let open = contact.open_conversation_id();
     let message = if ev.echo {
         let sender = ActorRef {
             kind: "echo",
             id: None,
         };
+        // The conversation's counter first, as for an incoming message below.
+        if let Some(id) = open {
+            diesel::update(conv_t::table.find(id))
+                .set(conv_t::outgoing_count.eq(conv_t::outgoing_count + 1))
+                .execute(conn)?;
+        }
+        let now = stamp(now);
         let m = insert(
             conn,
             &contact,
-            open.as_ref().map(|c| c.id),
+            open,
             Some(channel.id),
             OUTGOING,
             sender,
@@ -313,11 +356,6 @@ fn receive_once(
             Some(&ev.provider_id),
             now,
         )?;
-        if let Some(c) = &open {
-            diesel::update(conv_t::table.find(c.id))
-                .set(conv_t::outgoing_count.eq(conv_t::outgoing_count + 1))
-                .execute(conn)?;
-        }
         diesel::update(contacts_t::table.find(contact.id))
             .set((
                 contacts_t::last_message_id.eq(m.id),
@@ -331,14 +369,21 @@ fn receive_once(
             kind: "contact",
             id: Some(contact.id),
         };
-        let conversation = match open {
-            Some(c) => c,
-            None => conversations::open_in(conn, &contact, "contact", sender, now)?,
+        let conversation_id = match open {
+            Some(id) => id,
+            None => conversations::open_in(conn, &contact, "contact", sender, now)?.id,
         };
+        // Counting the message locks the conversation before the message takes its id, so
+        // concurrent messages of one conversation commit in id order and the contact ends
+        // up pointing at the newest (PostgreSQL; SQLite has one writer anyway).
+        diesel::update(conv_t::table.find(conversation_id))
+            .set(conv_t::incoming_count.eq(conv_t::incoming_count + 1))
+            .execute(conn)?;
+        let now = stamp(now);
         let m = insert(
             conn,
             &contact,
-            Some(conversation.id),
+            Some(conversation_id),
             Some(channel.id),
             INCOMING,
             sender,
@@ -347,9 +392,6 @@ fn receive_once(
             Some(&ev.provider_id),
             now,
         )?;
-        diesel::update(conv_t::table.find(conversation.id))
-            .set(conv_t::incoming_count.eq(conv_t::incoming_count + 1))
-            .execute(conn)?;
         diesel::update(contacts_t::table.find(contact.id))
             .set((
                 contacts_t::last_message_id.eq(m.id),
@@ -369,8 +411,7 @@ fn receive_once(
         .execute(conn)?;
         m
     };
-    if message.attachment.is_some() && message.file_id.is_none() && message.msg_type == "attachment"
-    {
+    if ev.body.needs_fetch() {
         jobs::enqueue(
             conn,
             jobs::NewJob {
@@ -440,6 +481,11 @@ fn send_once(
             Some(c) => c,
             None => conversations::open_in(conn, &contact, source, out.sender, now)?,
         };
+        // Locks the conversation before the message takes its id (as `receive` does).
+        diesel::update(conv_t::table.find(conversation.id))
+            .set(conv_t::outgoing_count.eq(conv_t::outgoing_count + 1))
+            .execute(conn)?;
+        let now = stamp(now);
         let m = insert(
             conn,
             &contact,
@@ -452,9 +498,6 @@ fn send_once(
             None,
             now,
         )?;
-        diesel::update(conv_t::table.find(conversation.id))
-            .set(conv_t::outgoing_count.eq(conv_t::outgoing_count + 1))
-            .execute(conn)?;
         // The first response is the first message a person sends after the conversation opened.
         if out.sender.kind == "user" && conversation.first_response_at.is_none() {
             let seconds = (now - conversation.opened_at).num_seconds().max(0);

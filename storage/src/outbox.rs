@@ -21,7 +21,7 @@ pub struct Event {
 }
 
 #[derive(Insertable)]
-#[diesel(table_name = events)]
+#[diesel(table_name = events, treat_none_as_null = true)]
 struct NewEvent<'a> {
     workspace_id: i64,
     event_type: &'a str,
@@ -54,6 +54,39 @@ pub fn append(
     Ok(())
 }
 
+/// An event to append with [`append_many`], its payload already JSON.
+pub struct Append {
+    pub workspace_id: i64,
+    pub event_type: &'static str,
+    pub subject: (&'static str, Option<i64>),
+    pub payload: String,
+}
+
+/// Appends many events in one statement, in the given order.
+pub fn append_many(conn: &mut DbConn, list: &[Append], now: NaiveDateTime) -> StorageResult<()> {
+    if list.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<NewEvent> = list
+        .iter()
+        .map(|a| NewEvent {
+            workspace_id: a.workspace_id,
+            event_type: a.event_type,
+            subject_type: a.subject.0,
+            subject_id: a.subject.1,
+            payload: a.payload.clone(),
+            created_at: now,
+        })
+        .collect();
+    // A multi-row INSERT is spelled per backend (diesel's multi-backend connection has none).
+    let q = diesel::insert_into(events::table).values(&rows);
+    match conn {
+        DbConn::Pg(c) => q.execute(c)?,
+        DbConn::Sqlite(c) => q.execute(c)?,
+    };
+    Ok(())
+}
+
 /// Events of every workspace after `after_id`, oldest first: what a node's tailer reads.
 pub fn after(conn: &mut DbConn, after_id: i64, limit: i64) -> StorageResult<Vec<Event>> {
     Ok(events::table
@@ -79,6 +112,23 @@ pub fn range_for_workspace(
         .order(events::id.asc())
         .limit(limit)
         .select(Event::as_select())
+        .load(conn)?)
+}
+
+/// Ids of one workspace's events after `after_id` (at most `limit`, oldest first): what a
+/// fresh stream leaves out as committed before its client came.
+pub fn ids_after_for_workspace(
+    conn: &mut DbConn,
+    workspace_id: i64,
+    after_id: i64,
+    limit: i64,
+) -> StorageResult<Vec<i64>> {
+    Ok(events::table
+        .filter(events::workspace_id.eq(workspace_id))
+        .filter(events::id.gt(after_id))
+        .order(events::id.asc())
+        .limit(limit)
+        .select(events::id)
         .load(conn)?)
 }
 

@@ -69,7 +69,36 @@ pub(crate) fn condition(filter: &ListFilter, workspace_id: i64, sqlite: bool) ->
     if let Some(id) = filter.id {
         any = Box::new(any.or(contacts::id.eq(id)));
     }
-    Some(any)
+    Some(Box::new(PlannedEachTime(any)))
+}
+
+/// A condition PostgreSQL plans for its values each time. A prepared statement's generic plan
+/// cannot see the pattern, so it cannot use the trigram indexes and guesses that walking the
+/// contacts in id order fills a page soon, which for a rare name or a phone number means
+/// reading the whole workspace.
+struct PlannedEachTime(Condition);
+
+impl Expression for PlannedEachTime {
+    type SqlType = Bool;
+}
+
+impl AppearsOnTable<contacts::table> for PlannedEachTime {}
+impl SelectableExpression<contacts::table> for PlannedEachTime {}
+
+impl ValidGrouping<()> for PlannedEachTime {
+    type IsAggregate = is_aggregate::No;
+}
+
+impl QueryId for PlannedEachTime {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl QueryFragment<MultiBackend> for PlannedEachTime {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, MultiBackend>) -> QueryResult<()> {
+        out.unsafe_to_cache_prepared();
+        self.0.walk_ast(out.reborrow())
+    }
 }
 
 /// `%text%` with LIKE's wildcards escaped by a backslash.

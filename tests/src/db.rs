@@ -132,7 +132,7 @@ impl TestDb {
 
     /// A direct connection, for tests that arrange state the API cannot (an expired row).
     pub fn connect(&self) -> storage::PooledConn {
-        storage::connect(&self.url, 1).unwrap().get().unwrap()
+        storage::checkout(&storage::connect(&self.url, 1).unwrap()).unwrap()
     }
 }
 

@@ -21,6 +21,9 @@ use crate::state::AppState;
 
 const TICKET_TTL_SECONDS: i64 = 60;
 const BACKFILL_PAGE: i64 = 500;
+/// How many committed-but-unpublished events a fresh stream looks up to leave out; more than
+/// that (a tailer far behind) are sent, as a resuming stream would.
+const UNPUBLISHED_MAX: i64 = 10_000;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Ticket {
@@ -152,8 +155,34 @@ pub async fn stream(
         })
         .transpose()?;
     let resume_after = header_id.or(q.last_event_id);
+    // The start is fixed before the response goes out: whatever commits after the client
+    // has its answer reaches it.
+    let ws = auth.workspace_id;
+    let live = state.hub.subscribe();
+    let (start, committed_before) = match resume_after {
+        Some(id) => (id, vec![]),
+        // From now: what this node published is behind the cursor; what was committed but
+        // not yet published is left out by id. Ids, not "up to the newest id": on PostgreSQL
+        // a lower id may still commit after a higher one, and that one must come.
+        None => {
+            let after = live.1;
+            let ids = state
+                .db(move |conn| {
+                    storage::outbox::ids_after_for_workspace(conn, ws, after, UNPUBLISHED_MAX)
+                })
+                .await?;
+            (after, ids)
+        }
+    };
     let (tx, rx) = mpsc::channel::<Bytes>(256);
-    actix_web::rt::spawn(pump(state.into_inner(), auth, resume_after, tx));
+    actix_web::rt::spawn(pump(
+        state.into_inner(),
+        auth,
+        live,
+        start,
+        committed_before,
+        tx,
+    ));
     let body = futures_util::stream::unfold(rx, |mut rx| async move {
         rx.recv()
             .await
@@ -201,12 +230,16 @@ async fn backfill(
     true
 }
 
+type Live = tokio::sync::broadcast::Receiver<std::sync::Arc<Event>>;
+
 /// Feeds one client: what it missed, then live events, with heartbeats, until it leaves or
 /// its access token expires (it then reconnects with a fresh one and `Last-Event-ID`).
 async fn pump(
     state: std::sync::Arc<AppState>,
     auth: Auth,
-    resume_after: Option<i64>,
+    (mut live, cursor): (Live, i64),
+    mut last_sent: i64,
+    committed_before: Vec<i64>,
     tx: mpsc::Sender<Bytes>,
 ) {
     let _client = ClientGauge::new(&state);
@@ -224,9 +257,8 @@ async fn pump(
         ws,
         user: auth.user_id,
         visibility,
+        committed_before,
     };
-    let (mut live, cursor) = state.hub.subscribe();
-    let mut last_sent = resume_after.unwrap_or(cursor);
     if tx
         .send(Bytes::from_static(b"retry: 3000\n\n"))
         .await
@@ -283,6 +315,8 @@ struct Filter {
     /// The member behind the stream; `None` for an API token.
     user: Option<i64>,
     visibility: storage::contacts::Visibility,
+    /// Events committed before a fresh stream began (sorted): not for this client.
+    committed_before: Vec<i64>,
 }
 
 /// Events that belong to one member: their notifications (and the marks of having read
@@ -302,6 +336,9 @@ fn private_to(e: &Event) -> Option<Option<i64>> {
 
 impl Filter {
     async fn shows(&self, e: &Event) -> bool {
+        if self.committed_before.binary_search(&e.id).is_ok() {
+            return false;
+        }
         if let Some(owner) = private_to(e) {
             return owner.is_some() && owner == self.user;
         }

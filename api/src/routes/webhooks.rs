@@ -114,12 +114,7 @@ pub async fn channel_webhook(
                     body: body_of(body),
                     profile: parsed.profile.clone(),
                 };
-                let ch = channel.clone();
-                let stored = state
-                    .write(move |conn| {
-                        storage::messages::receive(conn, &ch, &inbound, storage::naive(Utc::now()))
-                    })
-                    .await?;
+                let stored = state.receive(channel.clone(), inbound).await?;
                 match stored {
                     Some(_) => result.received += 1,
                     None => result.duplicates += 1,

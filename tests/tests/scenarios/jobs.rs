@@ -42,7 +42,7 @@ fn make_due(pool: &storage::Pool, id: i64) {
     use storage::schema::jobs;
     diesel::update(jobs::table.find(id))
         .set(jobs::run_at.eq(Utc::now().naive_utc() - Duration::seconds(1)))
-        .execute(&mut *pool.get().unwrap())
+        .execute(&mut *storage::checkout(pool).unwrap())
         .unwrap();
 }
 
@@ -180,7 +180,7 @@ scenario!(
             use storage::schema::jobs;
             diesel::update(jobs::table.find(id))
                 .set(jobs::locked_until.eq(Utc::now().naive_utc() - Duration::seconds(1)))
-                .execute(&mut *pool.get().unwrap())
+                .execute(&mut *storage::checkout(&pool).unwrap())
                 .unwrap();
         }
         assert_eq!(survivor.turn().await.unwrap(), Turn::Succeeded(id));

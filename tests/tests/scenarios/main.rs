@@ -12,6 +12,7 @@ mod files;
 mod inbox;
 mod inbox_loop;
 mod inbox_views;
+mod ingest;
 mod jobs;
 mod members;
 mod merge;

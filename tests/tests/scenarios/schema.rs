@@ -20,7 +20,7 @@ struct Column {
 fn columns(backend: Backend) -> BTreeSet<(String, String, bool)> {
     let db = TestDb::create(backend);
     let pool = storage::connect(&db.url, 1).unwrap();
-    let mut conn = pool.get().unwrap();
+    let mut conn = storage::checkout(&pool).unwrap();
     storage::migrate(&mut conn).unwrap();
     let sql = match backend {
         Backend::Sqlite => {

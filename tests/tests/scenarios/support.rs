@@ -388,6 +388,20 @@ pub async fn stream(s: &TestServer, token: &str) -> SseReader {
     reader
 }
 
+/// Opens the event stream resuming after event `after` (0: from the start).
+pub async fn stream_from(s: &TestServer, token: &str, after: i64) -> SseReader {
+    let res = s
+        .http
+        .get(s.url("/api/v1/events/stream"))
+        .bearer_auth(token)
+        .header("Last-Event-ID", after.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    SseReader::new(res)
+}
+
 /// The next event of type `kind`, skipping others; returns its `data`.
 pub async fn next_of(stream: &mut SseReader, kind: &str) -> Value {
     loop {
