@@ -266,6 +266,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Six-digit runs of each contact's phone digits (kept by triggers): phone search.
+    contact_phone_grams (workspace_id, gram, contact_id) {
+        workspace_id -> BigInt,
+        gram -> Text,
+        contact_id -> BigInt,
+    }
+}
+
+diesel::table! {
     closing_note_categories (id) {
         id -> BigInt,
         workspace_id -> BigInt,
@@ -454,6 +463,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     contact_activity,
     channels,
     contact_channels,
+    contact_phone_grams,
     closing_note_categories,
     conversations,
     files,

@@ -1,7 +1,12 @@
 //! Contact search: the condition that narrows contacts to those matching a search term, by a
 //! substring of the name or of the phone digits, an exact e-mail or an id.
 //!
-//! Terms of three characters or more go through trigram indexes. On PostgreSQL pg_trgm's
+//! Phone digits of six or more are looked up by their last six in `contact_phone_grams`
+//! (every six-digit run of every contact's number, kept by triggers), and the whole term is
+//! then checked on those few contacts: a number shares its country and area code with most
+//! contacts, so its trigrams alone would read nearly all of them.
+//!
+//! Other terms of three characters or more go through trigram indexes. On PostgreSQL pg_trgm's
 //! indexes serve the LIKEs themselves, and the planner ORs the indexes' matches. On SQLite the
 //! FTS5 table `contacts_search` finds them (a phrase query there is a substring match) and all
 //! alternatives form one `id IN (…)` list, each found through its own index: SQLite would
@@ -25,6 +30,8 @@ pub(crate) type Condition =
 
 /// Trigram indexes only help with at least three characters.
 const TRIGRAM: usize = 3;
+/// The length of the digit runs in `contact_phone_grams`.
+const GRAM: usize = 6;
 
 /// The condition for the filter's search terms (alternatives); None when it has none.
 pub(crate) fn condition(filter: &ListFilter, workspace_id: i64, sqlite: bool) -> Option<Condition> {
@@ -42,10 +49,12 @@ pub(crate) fn condition(filter: &ListFilter, workspace_id: i64, sqlite: bool) ->
                 .name_like
                 .as_deref()
                 .map(|t| phrase("search_name", t)),
-            phone: filter
-                .phone_digits
-                .as_deref()
-                .map(|t| phrase("phone_digits", t)),
+            phone: filter.phone_digits.as_deref().map(|t| {
+                match PhoneGram::of(sqlite, workspace_id, t) {
+                    Some(g) => PhoneArm::Gram(g),
+                    None => PhoneArm::Trigram(phrase("phone_digits", t)),
+                }
+            }),
             email: filter.email.clone(),
             id: filter.id,
         }));
@@ -56,12 +65,15 @@ pub(crate) fn condition(filter: &ListFilter, workspace_id: i64, sqlite: bool) ->
         any = Box::new(any.or(contacts::search_name.like(like_pattern(name)).escape('\\')));
     }
     if let Some(d) = &filter.phone_digits {
-        any = Box::new(
-            any.or(contacts::phone_digits
-                .like(like_pattern(d))
-                .escape('\\')
-                .assume_not_null()),
-        );
+        any = match PhoneGram::of(sqlite, workspace_id, d) {
+            Some(g) => Box::new(any.or(g)),
+            None => Box::new(
+                any.or(contacts::phone_digits
+                    .like(like_pattern(d))
+                    .escape('\\')
+                    .assume_not_null()),
+            ),
+        };
     }
     if let Some(e) = &filter.email {
         any = Box::new(any.or(contacts::email.eq(e.clone()).assume_not_null()));
@@ -120,7 +132,7 @@ fn phrase(column: &str, text: &str) -> String {
 struct MatchingIds {
     workspace_id: i64,
     name: Option<String>,
-    phone: Option<String>,
+    phone: Option<PhoneArm>,
     email: Option<String>,
     id: Option<i64>,
 }
@@ -151,10 +163,18 @@ impl QueryFragment<MultiBackend> for MatchingIds {
             }
             arms += 1;
         };
-        for query in [&self.name, &self.phone].into_iter().flatten() {
+        let phone_phrase = match &self.phone {
+            Some(PhoneArm::Trigram(q)) => Some(q),
+            _ => None,
+        };
+        for query in [self.name.as_ref(), phone_phrase].into_iter().flatten() {
             union(&mut out);
             out.push_sql("SELECT rowid FROM contacts_search WHERE contacts_search MATCH ");
             out.push_bind_param::<Text, _>(query)?;
+        }
+        if let Some(PhoneArm::Gram(g)) = &self.phone {
+            union(&mut out);
+            g.matching_ids(&mut out)?;
         }
         if let Some(email) = &self.email {
             union(&mut out);
@@ -169,6 +189,84 @@ impl QueryFragment<MultiBackend> for MatchingIds {
             out.push_bind_param::<BigInt, _>(id)?;
         }
         out.push_sql(")");
+        Ok(())
+    }
+}
+
+/// How SQLite's [`MatchingIds`] finds a phone term.
+#[derive(Debug, Clone)]
+enum PhoneArm {
+    /// An FTS5 phrase query on the phone digits.
+    Trigram(String),
+    Gram(PhoneGram),
+}
+
+/// Contacts whose phone digits contain a term of [`GRAM`] digits or more: those holding the
+/// term's last six digits as a run, checked for the whole term.
+#[derive(Debug, Clone)]
+struct PhoneGram {
+    sqlite: bool,
+    workspace_id: i64,
+    gram: String,
+    pattern: String,
+}
+
+impl PhoneGram {
+    fn of(sqlite: bool, workspace_id: i64, digits: &str) -> Option<Self> {
+        let all_digits = digits.bytes().all(|b| b.is_ascii_digit());
+        (all_digits && digits.len() >= GRAM).then(|| PhoneGram {
+            sqlite,
+            workspace_id,
+            gram: digits[digits.len() - GRAM..].to_string(),
+            pattern: like_pattern(digits),
+        })
+    }
+
+    /// `SELECT` of the matching contacts' ids.
+    fn matching_ids<'b>(&'b self, out: &mut AstPass<'_, 'b, MultiBackend>) -> QueryResult<()> {
+        out.push_sql(
+            "SELECT g.contact_id FROM contact_phone_grams g \
+             JOIN contacts c ON c.id = g.contact_id WHERE g.workspace_id = ",
+        );
+        out.push_bind_param::<BigInt, _>(&self.workspace_id)?;
+        out.push_sql(" AND g.gram = ");
+        out.push_bind_param::<Text, _>(&self.gram)?;
+        out.push_sql(" AND c.phone_digits LIKE ");
+        out.push_bind_param::<Text, _>(&self.pattern)?;
+        out.push_sql(" ESCAPE '\\'");
+        Ok(())
+    }
+}
+
+impl Expression for PhoneGram {
+    type SqlType = Bool;
+}
+
+impl AppearsOnTable<contacts::table> for PhoneGram {}
+impl SelectableExpression<contacts::table> for PhoneGram {}
+
+impl ValidGrouping<()> for PhoneGram {
+    type IsAggregate = is_aggregate::No;
+}
+
+impl QueryId for PhoneGram {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+/// An arm of the search's OR. On PostgreSQL `id = ANY(ARRAY(…))`, computed once and read
+/// through the primary key (a bitmap OR'ed with the other arms), where `id IN (…)` inside an
+/// OR would be tested row by row. (SQLite's indexed search uses [`MatchingIds`] instead.)
+impl QueryFragment<MultiBackend> for PhoneGram {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, MultiBackend>) -> QueryResult<()> {
+        let (open, close) = if self.sqlite {
+            ("\"contacts\".\"id\" IN (", ")")
+        } else {
+            ("\"contacts\".\"id\" = ANY(ARRAY(", "))")
+        };
+        out.push_sql(open);
+        self.matching_ids(&mut out)?;
+        out.push_sql(close);
         Ok(())
     }
 }

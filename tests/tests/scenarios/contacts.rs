@@ -403,6 +403,55 @@ scenario!(
     }
 );
 
+scenario!(
+    /// Six digits or more are looked up by their last six, then checked whole: a run
+    /// anywhere in the number matches, a shared tail alone does not, and the lookup follows
+    /// changes of the number and stays within the workspace.
+    long_phone_terms_match_anywhere_in_the_number,
+    |backend: Backend| async move {
+        let s = TestServer::start(backend).await;
+        let owner = s.signup("Acme", "owner@acme.test").await;
+        let other = s.signup("Other", "owner@other.test").await;
+        let t = &owner.access;
+        let dora = create(&s, t, json!({"first_name": "Dora", "phone": "+60123456789"})).await;
+        create(&s, t, json!({"first_name": "Eli", "phone": "+442071456789"})).await;
+        create(&s, t, json!({"first_name": "Fay", "phone": "+601111111111"})).await;
+        create(&s, &other.access, json!({"first_name": "Gus", "phone": "+60123456789"})).await;
+        let cases: Vec<(&str, Vec<&str>)> = vec![
+            ("+60123456789", vec!["Dora"]),
+            ("60123456789", vec!["Dora"]),
+            // the start, the middle and the end of a number
+            ("601234", vec!["Dora"]),
+            ("2345678", vec!["Dora"]),
+            ("456789", vec!["Dora", "Eli"]),
+            ("2071 456", vec!["Eli"]),
+            // the same last six, different digits before them
+            ("99123456789", vec![]),
+            // a run repeated within one number
+            ("1111111111", vec!["Fay"]),
+        ];
+        for (q, want) in cases {
+            assert_eq!(names(&s, t, &[("search", q)]).await, want, "search={q}");
+        }
+        assert_eq!(names(&s, &other.access, &[("search", "123456789")]).await, ["Gus"]);
+
+        let path = format!("/api/v1/contacts/{}", id_of(&dora));
+        let res = s.patch(&path, t, json!({"phone": "+60198765432"})).await;
+        assert_eq!(res.status, 200, "{}", res.body);
+        assert_eq!(names(&s, t, &[("search", "2345678")]).await, Vec::<String>::new());
+        assert_eq!(names(&s, t, &[("search", "198765")]).await, ["Dora"]);
+        let res = s.patch(&path, t, json!({"phone": null})).await;
+        assert_eq!(res.status, 200, "{}", res.body);
+        assert_eq!(names(&s, t, &[("search", "198765")]).await, Vec::<String>::new());
+        let res = s.patch(&path, t, json!({"phone": "+60198765432"})).await;
+        assert_eq!(res.status, 200, "{}", res.body);
+        assert_eq!(names(&s, t, &[("search", "198765")]).await, ["Dora"]);
+        let res = s.delete(&path, t).await;
+        assert!(res.status == 200 || res.status == 204, "{}", res.body);
+        assert_eq!(names(&s, t, &[("search", "198765")]).await, Vec::<String>::new());
+    }
+);
+
 scenario!(search_filters_and_pages, |backend: Backend| async move {
     let s = TestServer::start(backend).await;
     let owner = s.signup("Acme", "owner@acme.test").await;
