@@ -115,6 +115,12 @@ pub struct Inbound {
 }
 
 #[allow(clippy::too_many_arguments)]
+/// Stores one message, counted on its conversation (if any) by direction. The count comes
+/// first: it locks the conversation before the message takes its id, and the message's time
+/// is read after that lock ([`stamp`]), so concurrent messages of one conversation commit in
+/// id order with times in that order too, and the contact ends up pointing at the newest
+/// (PostgreSQL; SQLite has one writer anyway). Callers use the returned `created_at` for
+/// what they update beside it.
 pub(crate) fn insert(
     conn: &mut DbConn,
     contact: &Contact,
@@ -127,6 +133,19 @@ pub(crate) fn insert(
     provider_id: Option<&str>,
     now: NaiveDateTime,
 ) -> StorageResult<Message> {
+    if let Some(id) = conversation_id {
+        let conversation = diesel::update(conv_t::table.find(id));
+        if direction == INCOMING {
+            conversation
+                .set(conv_t::incoming_count.eq(conv_t::incoming_count + 1))
+                .execute(conn)?;
+        } else {
+            conversation
+                .set(conv_t::outgoing_count.eq(conv_t::outgoing_count + 1))
+                .execute(conn)?;
+        }
+    }
+    let now = stamp(now);
     let message = diesel::insert_into(messages::table)
         .values((
             messages::workspace_id.eq(contact.workspace_id),
@@ -224,7 +243,7 @@ fn contact_for(
 /// The time a message is stored at, read once its conversation is locked (its counter
 /// updated): messages of one conversation then carry times in the order they commit and
 /// take ids, whatever clock reading their requests started with, so the contact's newest
-/// message is also the timeline's.
+/// message is also the timeline's. [`insert`] applies it; the batched ingest too.
 pub(crate) fn stamp(not_before: NaiveDateTime) -> NaiveDateTime {
     not_before.max(crate::naive(chrono::Utc::now()))
 }
@@ -337,13 +356,6 @@ fn receive_once(
             kind: "echo",
             id: None,
         };
-        // The conversation's counter first, as for an incoming message below.
-        if let Some(id) = open {
-            diesel::update(conv_t::table.find(id))
-                .set(conv_t::outgoing_count.eq(conv_t::outgoing_count + 1))
-                .execute(conn)?;
-        }
-        let now = stamp(now);
         let m = insert(
             conn,
             &contact,
@@ -356,6 +368,7 @@ fn receive_once(
             Some(&ev.provider_id),
             now,
         )?;
+        let now = m.created_at;
         diesel::update(contacts_t::table.find(contact.id))
             .set((
                 contacts_t::last_message_id.eq(m.id),
@@ -373,13 +386,6 @@ fn receive_once(
             Some(id) => id,
             None => conversations::open_in(conn, &contact, "contact", sender, now)?.id,
         };
-        // Counting the message locks the conversation before the message takes its id, so
-        // concurrent messages of one conversation commit in id order and the contact ends
-        // up pointing at the newest (PostgreSQL; SQLite has one writer anyway).
-        diesel::update(conv_t::table.find(conversation_id))
-            .set(conv_t::incoming_count.eq(conv_t::incoming_count + 1))
-            .execute(conn)?;
-        let now = stamp(now);
         let m = insert(
             conn,
             &contact,
@@ -392,6 +398,7 @@ fn receive_once(
             Some(&ev.provider_id),
             now,
         )?;
+        let now = m.created_at;
         diesel::update(contacts_t::table.find(contact.id))
             .set((
                 contacts_t::last_message_id.eq(m.id),
@@ -481,11 +488,6 @@ fn send_once(
             Some(c) => c,
             None => conversations::open_in(conn, &contact, source, out.sender, now)?,
         };
-        // Locks the conversation before the message takes its id (as `receive` does).
-        diesel::update(conv_t::table.find(conversation.id))
-            .set(conv_t::outgoing_count.eq(conv_t::outgoing_count + 1))
-            .execute(conn)?;
-        let now = stamp(now);
         let m = insert(
             conn,
             &contact,
@@ -498,6 +500,7 @@ fn send_once(
             None,
             now,
         )?;
+        let now = m.created_at;
         // The first response is the first message a person sends after the conversation opened.
         if out.sender.kind == "user" && conversation.first_response_at.is_none() {
             let seconds = (now - conversation.opened_at).num_seconds().max(0);

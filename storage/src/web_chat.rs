@@ -303,11 +303,6 @@ pub fn welcome(
                 None => conversations::open_in(conn, &contact, "welcome_event", actor, now)?,
             };
             record_source(conn, conversation.id, visitor)?;
-            // Counted before the message takes its id, as `messages::receive` does.
-            diesel::update(conv_t::table.find(conversation.id))
-                .set(conv_t::outgoing_count.eq(conv_t::outgoing_count + 1))
-                .execute(conn)?;
-            let now = messages::stamp(now);
             let body = Body {
                 msg_type: "text".into(),
                 text: Some(greeting.to_string()),
@@ -325,6 +320,7 @@ pub fn welcome(
                 None,
                 now,
             )?;
+            let now = m.created_at;
             diesel::update(contacts_t::table.find(contact.id))
                 .set((
                     contacts_t::last_message_id.eq(m.id),
