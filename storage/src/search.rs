@@ -6,12 +6,14 @@
 //! then checked on those few contacts: a number shares its country and area code with most
 //! contacts, so its trigrams alone would read nearly all of them.
 //!
-//! Other terms of three characters or more go through trigram indexes. On PostgreSQL pg_trgm's
-//! indexes serve the LIKEs themselves, and the planner ORs the indexes' matches. On SQLite the
-//! FTS5 table `contacts_search` finds them (a phrase query there is a substring match) and all
-//! alternatives form one `id IN (…)` list, each found through its own index: SQLite would
-//! otherwise walk the contacts in id order and test each against the OR. Shorter terms match
-//! many contacts: they are tested row by row in id order, where a page fills quickly.
+//! Other terms of three characters or more go through trigram indexes on `contacts_search`,
+//! kept apart from `contacts` so that the update every message makes to its contact does not
+//! rewrite them: on SQLite an FTS5 table (a phrase query there is a substring match), on
+//! PostgreSQL a table with pg_trgm indexes that serve the LIKEs. All alternatives form one list
+//! of ids (`id IN (…)`, on PostgreSQL `id = ANY(ARRAY(…))`), each found through its own index;
+//! the database would otherwise walk the contacts in id order and test each against the OR.
+//! Shorter terms match many contacts: they are tested row by row in id order, where a page
+//! fills quickly.
 
 use diesel::expression::{
     is_aggregate, AppearsOnTable, Expression, SelectableExpression, ValidGrouping,
@@ -42,19 +44,23 @@ pub(crate) fn condition(filter: &ListFilter, workspace_id: i64, sqlite: bool) ->
     let indexed = texts
         .iter()
         .all(|t| t.as_ref().is_none_or(|t| t.chars().count() >= TRIGRAM));
-    if sqlite && indexed {
+    if indexed {
+        let mut trigram = vec![];
+        let mut gram = None;
+        if let Some(t) = &filter.name_like {
+            trigram.push(TrigramArm::of(sqlite, "search_name", t));
+        }
+        if let Some(t) = &filter.phone_digits {
+            match PhoneGram::of(sqlite, workspace_id, t) {
+                Some(g) => gram = Some(g),
+                None => trigram.push(TrigramArm::of(sqlite, "phone_digits", t)),
+            }
+        }
         return Some(Box::new(MatchingIds {
+            sqlite,
             workspace_id,
-            name: filter
-                .name_like
-                .as_deref()
-                .map(|t| phrase("search_name", t)),
-            phone: filter.phone_digits.as_deref().map(|t| {
-                match PhoneGram::of(sqlite, workspace_id, t) {
-                    Some(g) => PhoneArm::Gram(g),
-                    None => PhoneArm::Trigram(phrase("phone_digits", t)),
-                }
-            }),
+            trigram,
+            gram,
             email: filter.email.clone(),
             id: filter.id,
         }));
@@ -127,16 +133,39 @@ fn phrase(column: &str, text: &str) -> String {
     format!("{column} : \"{}\"", text.replace('"', "\"\""))
 }
 
-/// SQLite's `contacts.id IN (…)`: the union of the contacts each search alternative finds.
+/// `contacts.id IN (…)` (on PostgreSQL `contacts.id = ANY(ARRAY(…))`, computed once and read
+/// through the primary key): the union of the contacts each search alternative finds, each
+/// through its own index. Either database would otherwise walk the contacts in id order and
+/// test each against the OR.
 #[derive(Debug, Clone)]
 struct MatchingIds {
+    sqlite: bool,
     workspace_id: i64,
-    name: Option<String>,
-    phone: Option<PhoneArm>,
+    trigram: Vec<TrigramArm>,
+    gram: Option<PhoneGram>,
     email: Option<String>,
     id: Option<i64>,
 }
 
+/// A term found through the trigram index on a column of `contacts_search`: SQLite's FTS5
+/// table (a phrase query there is a substring match), PostgreSQL's table with pg_trgm indexes.
+#[derive(Debug, Clone)]
+struct TrigramArm {
+    column: &'static str,
+    /// The FTS5 phrase query on SQLite, the LIKE pattern on PostgreSQL.
+    query: String,
+}
+
+impl TrigramArm {
+    fn of(sqlite: bool, column: &'static str, text: &str) -> Self {
+        let query = if sqlite {
+            phrase(column, text)
+        } else {
+            like_pattern(text)
+        };
+        TrigramArm { column, query }
+    }
+}
 impl Expression for MatchingIds {
     type SqlType = Bool;
 }
@@ -155,7 +184,14 @@ impl QueryId for MatchingIds {
 
 impl QueryFragment<MultiBackend> for MatchingIds {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, MultiBackend>) -> QueryResult<()> {
-        out.push_sql("\"contacts\".\"id\" IN (");
+        let (open, close) = if self.sqlite {
+            ("\"contacts\".\"id\" IN (", ")")
+        } else {
+            // PostgreSQL plans it for the terms each time (see `PlannedEachTime`).
+            out.unsafe_to_cache_prepared();
+            ("\"contacts\".\"id\" = ANY(ARRAY(", "))")
+        };
+        out.push_sql(open);
         let mut arms = 0;
         let mut union = |out: &mut AstPass<'_, 'b, MultiBackend>| {
             if arms > 0 {
@@ -163,16 +199,20 @@ impl QueryFragment<MultiBackend> for MatchingIds {
             }
             arms += 1;
         };
-        let phone_phrase = match &self.phone {
-            Some(PhoneArm::Trigram(q)) => Some(q),
-            _ => None,
-        };
-        for query in [self.name.as_ref(), phone_phrase].into_iter().flatten() {
+        for arm in &self.trigram {
             union(&mut out);
-            out.push_sql("SELECT rowid FROM contacts_search WHERE contacts_search MATCH ");
-            out.push_bind_param::<Text, _>(query)?;
+            if self.sqlite {
+                out.push_sql("SELECT rowid FROM contacts_search WHERE contacts_search MATCH ");
+                out.push_bind_param::<Text, _>(&arm.query)?;
+            } else {
+                out.push_sql("SELECT contact_id FROM contacts_search WHERE workspace_id = ");
+                out.push_bind_param::<BigInt, _>(&self.workspace_id)?;
+                out.push_sql(&format!(" AND {} LIKE ", arm.column));
+                out.push_bind_param::<Text, _>(&arm.query)?;
+                out.push_sql(" ESCAPE '\\'");
+            }
         }
-        if let Some(PhoneArm::Gram(g)) = &self.phone {
+        if let Some(g) = &self.gram {
             union(&mut out);
             g.matching_ids(&mut out)?;
         }
@@ -188,17 +228,9 @@ impl QueryFragment<MultiBackend> for MatchingIds {
             out.push_sql("SELECT ");
             out.push_bind_param::<BigInt, _>(id)?;
         }
-        out.push_sql(")");
+        out.push_sql(close);
         Ok(())
     }
-}
-
-/// How SQLite's [`MatchingIds`] finds a phone term.
-#[derive(Debug, Clone)]
-enum PhoneArm {
-    /// An FTS5 phrase query on the phone digits.
-    Trigram(String),
-    Gram(PhoneGram),
 }
 
 /// Contacts whose phone digits contain a term of [`GRAM`] digits or more: those holding the
@@ -256,7 +288,8 @@ impl QueryId for PhoneGram {
 
 /// An arm of the search's OR. On PostgreSQL `id = ANY(ARRAY(…))`, computed once and read
 /// through the primary key (a bitmap OR'ed with the other arms), where `id IN (…)` inside an
-/// OR would be tested row by row. (SQLite's indexed search uses [`MatchingIds`] instead.)
+/// OR would be tested row by row. (Indexed searches take it inside [`MatchingIds`] instead;
+/// this form serves a filter whose other terms are too short for the trigram indexes.)
 impl QueryFragment<MultiBackend> for PhoneGram {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, MultiBackend>) -> QueryResult<()> {
         let (open, close) = if self.sqlite {

@@ -452,6 +452,47 @@ scenario!(
     }
 );
 
+scenario!(
+    /// The searched text is kept apart from the contact (PostgreSQL's `contacts_search`, SQLite's
+    /// FTS5 table): renames and number changes move a contact in search at once, on every path
+    /// that writes a contact, and never across workspaces.
+    search_follows_renames_and_number_changes,
+    |backend: Backend| async move {
+        let s = TestServer::start(backend).await;
+        let owner = s.signup("Acme", "owner@acme.test").await;
+        let other = s.signup("Other", "owner@other.test").await;
+        let t = &owner.access;
+        let zelda = create(
+            &s,
+            t,
+            json!({"first_name": "Zelda", "last_name": "Quist", "phone": "+60199887766"}),
+        )
+        .await;
+        create(&s, &other.access, json!({"first_name": "Zelda", "phone": "+60199887766"})).await;
+        assert_eq!(names(&s, t, &[("search", "zelda q")]).await, ["Zelda"]);
+        // four digits: the trigram path, not the six-digit runs
+        assert_eq!(names(&s, t, &[("search", "9988")]).await, ["Zelda"]);
+
+        let path = format!("/api/v1/contacts/{}", id_of(&zelda));
+        let res = s
+            .patch(&path, t, json!({"first_name": "Wanda", "phone": "+60198765432"}))
+            .await;
+        assert_eq!(res.status, 200, "{}", res.body);
+        assert_eq!(names(&s, t, &[("search", "zelda")]).await, Vec::<String>::new());
+        assert_eq!(names(&s, t, &[("search", "wanda quist")]).await, ["Wanda"]);
+        assert_eq!(names(&s, t, &[("search", "quist")]).await, ["Wanda"]);
+        assert_eq!(names(&s, t, &[("search", "9988")]).await, Vec::<String>::new());
+        assert_eq!(names(&s, t, &[("search", "8765")]).await, ["Wanda"]);
+        assert_eq!(names(&s, &other.access, &[("search", "zelda")]).await, ["Zelda"]);
+        assert_eq!(names(&s, &other.access, &[("search", "wanda")]).await, Vec::<String>::new());
+
+        let res = s.delete(&path, t).await;
+        assert!(res.status == 200 || res.status == 204, "{}", res.body);
+        assert_eq!(names(&s, t, &[("search", "quist")]).await, Vec::<String>::new());
+        assert_eq!(names(&s, &other.access, &[("search", "9988")]).await, ["Zelda"]);
+    }
+);
+
 scenario!(search_filters_and_pages, |backend: Backend| async move {
     let s = TestServer::start(backend).await;
     let owner = s.signup("Acme", "owner@acme.test").await;

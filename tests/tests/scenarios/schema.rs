@@ -28,14 +28,15 @@ fn columns(backend: Backend) -> BTreeSet<(String, String, bool)> {
                     CASE WHEN p.\"notnull\" = 1 OR p.pk = 1 THEN 'NO' ELSE 'YES' END AS nullable
              FROM sqlite_master m JOIN pragma_table_info(m.name) p
              WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '__diesel_schema_migrations'
-               -- the FTS5 search index and its shadow tables: SQLite's counterpart of
-               -- PostgreSQL's trigram indexes, an index rather than data
+               -- the search index: here an FTS5 table and its shadow tables, there a
+               -- table for trigram indexes; an index rather than data, built differently
                AND m.name NOT LIKE 'contacts\\_search%' ESCAPE '\\'"
         }
         Backend::Postgres => {
             "SELECT table_name::text AS table_name, column_name::text AS column_name, is_nullable::text AS nullable
              FROM information_schema.columns
-             WHERE table_schema = 'public' AND table_name <> '__diesel_schema_migrations'"
+             WHERE table_schema = 'public' AND table_name <> '__diesel_schema_migrations'
+               AND table_name <> 'contacts_search'"
         }
     };
     diesel::sql_query(sql)
