@@ -323,54 +323,68 @@ pub fn create(
     now: NaiveDateTime,
 ) -> StorageResult<ContactDetail> {
     write_tx(conn, |conn| {
-        let first = change.first_name.unwrap_or_default();
-        let last = change.last_name.flatten();
-        let phone = change.phone.flatten();
-        let contact: Contact = diesel::insert_into(contacts::table)
-            .values((
-                contacts::workspace_id.eq(workspace_id),
-                contacts::search_name.eq(search_name(&first, last.as_deref())),
-                contacts::phone_digits.eq(digits(phone.as_deref())),
-                contacts::first_name.eq(&first),
-                contacts::last_name.eq(&last),
-                contacts::email.eq(change.email.flatten()),
-                contacts::phone.eq(&phone),
-                contacts::language.eq(change.language.flatten()),
-                contacts::country.eq(change.country.flatten()),
-                contacts::profile_pic.eq(change.profile_pic.flatten()),
-                contacts::created_at.eq(now),
-                contacts::updated_at.eq(now),
-            ))
-            // `Contact`'s fields are in the table's column order.
-            .returning(contacts::all_columns)
-            .get_result(conn)?;
-        let id = contact.id;
-        record(conn, &contact, "created", serde_json::json!({}), actor, now)?;
-        let detail = if fields.is_empty() && tag_names.is_empty() {
-            // Nothing else is attached yet (contacts from inbound messages): no need to ask.
-            ContactDetail {
-                contact,
-                tags: vec![],
-                fields: BTreeMap::new(),
-                assignee_name: None,
-                channels: vec![],
-                open_conversation: None,
-            }
-        } else {
-            set_fields(conn, &contact, fields, actor, now)?;
-            add_tags_to(conn, &contact, tag_names, actor, now)?;
-            details(conn, vec![contact])?.remove(0)
-        };
-        outbox::append(
-            conn,
-            workspace_id,
-            "contact.created",
-            ("contact", Some(id)),
-            &detail,
-            now,
-        )?;
-        Ok(detail)
+        create_in(conn, workspace_id, change, fields, tag_names, actor, now)
     })
+}
+
+/// [`create`] inside the caller's transaction (no savepoint of its own: a failure here fails
+/// the caller's whole transaction, as it should for a contact made by an inbound message).
+pub(crate) fn create_in(
+    conn: &mut DbConn,
+    workspace_id: i64,
+    change: ContactChange,
+    fields: &[FieldValue],
+    tag_names: &[String],
+    actor: ActorRef,
+    now: NaiveDateTime,
+) -> StorageResult<ContactDetail> {
+    let first = change.first_name.unwrap_or_default();
+    let last = change.last_name.flatten();
+    let phone = change.phone.flatten();
+    let contact: Contact = diesel::insert_into(contacts::table)
+        .values((
+            contacts::workspace_id.eq(workspace_id),
+            contacts::search_name.eq(search_name(&first, last.as_deref())),
+            contacts::phone_digits.eq(digits(phone.as_deref())),
+            contacts::first_name.eq(&first),
+            contacts::last_name.eq(&last),
+            contacts::email.eq(change.email.flatten()),
+            contacts::phone.eq(&phone),
+            contacts::language.eq(change.language.flatten()),
+            contacts::country.eq(change.country.flatten()),
+            contacts::profile_pic.eq(change.profile_pic.flatten()),
+            contacts::created_at.eq(now),
+            contacts::updated_at.eq(now),
+        ))
+        // `Contact`'s fields are in the table's column order.
+        .returning(contacts::all_columns)
+        .get_result(conn)?;
+    let id = contact.id;
+    record(conn, &contact, "created", serde_json::json!({}), actor, now)?;
+    let detail = if fields.is_empty() && tag_names.is_empty() {
+        // Nothing else is attached yet (contacts from inbound messages): no need to ask.
+        ContactDetail {
+            contact,
+            tags: vec![],
+            fields: BTreeMap::new(),
+            assignee_name: None,
+            channels: vec![],
+            open_conversation: None,
+        }
+    } else {
+        set_fields(conn, &contact, fields, actor, now)?;
+        add_tags_to(conn, &contact, tag_names, actor, now)?;
+        details(conn, vec![contact])?.remove(0)
+    };
+    outbox::append(
+        conn,
+        workspace_id,
+        "contact.created",
+        ("contact", Some(id)),
+        &detail,
+        now,
+    )?;
+    Ok(detail)
 }
 
 /// Applies a change of standard and custom fields, recording what changed.

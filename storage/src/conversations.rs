@@ -101,6 +101,37 @@ pub fn open_in(
     actor: ActorRef,
     now: NaiveDateTime,
 ) -> StorageResult<Conversation> {
+    let c = open_leaving_contact(conn, contact, source, actor, now)?;
+    diesel::update(contacts_t::table.find(contact.id))
+        .set((points_at(&c), contacts_t::last_interaction_at.eq(now)))
+        .execute(conn)?;
+    Ok(c)
+}
+
+/// The contact's columns that point at its open conversation `c`, for the caller to set.
+pub(crate) fn points_at(
+    c: &Conversation,
+) -> (
+    diesel::dsl::Eq<contacts_t::conversation_id, Option<i64>>,
+    diesel::dsl::Eq<contacts_t::conversation_status, &'static str>,
+) {
+    (
+        contacts_t::conversation_id.eq(Some(c.id)),
+        contacts_t::conversation_status.eq(OPEN),
+    )
+}
+
+/// [`open_in`] without updating the contact, for a caller that updates it anyway (an inbound
+/// message): one update of the contact instead of two, each of which rewrites its entries in
+/// every index of `contacts`. The caller must set [`points_at`] and the contact's
+/// `last_interaction_at` in the same transaction.
+pub(crate) fn open_leaving_contact(
+    conn: &mut DbConn,
+    contact: &Contact,
+    source: &str,
+    actor: ActorRef,
+    now: NaiveDateTime,
+) -> StorageResult<Conversation> {
     let c: Conversation = diesel::insert_into(conversations::table)
         .values((
             conversations::workspace_id.eq(contact.workspace_id),
@@ -114,13 +145,6 @@ pub fn open_in(
         .returning(conversations::all_columns)
         .get_result(conn)?;
     let id = c.id;
-    diesel::update(contacts_t::table.find(contact.id))
-        .set((
-            contacts_t::conversation_id.eq(id),
-            contacts_t::conversation_status.eq(OPEN),
-            contacts_t::last_interaction_at.eq(now),
-        ))
-        .execute(conn)?;
     contacts::record(
         conn,
         contact,

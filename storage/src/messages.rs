@@ -226,7 +226,7 @@ fn contact_for(
                 kind: "contact",
                 id: None,
             };
-            contacts::create(conn, channel.workspace_id, change, &[], &[], actor, now)?.contact
+            contacts::create_in(conn, channel.workspace_id, change, &[], &[], actor, now)?.contact
         }
     };
     channels::link(
@@ -382,10 +382,14 @@ fn receive_once(
             kind: "contact",
             id: Some(contact.id),
         };
-        let conversation_id = match open {
-            Some(id) => id,
-            None => conversations::open_in(conn, &contact, "contact", sender, now)?.id,
+        // A first message opens a conversation; the contact's update below points at it.
+        let opened = match open {
+            Some(_) => None,
+            None => Some(conversations::open_leaving_contact(
+                conn, &contact, "contact", sender, now,
+            )?),
         };
+        let conversation_id = opened.as_ref().map(|c| c.id).or(open).unwrap_or_default();
         let m = insert(
             conn,
             &contact,
@@ -399,16 +403,21 @@ fn receive_once(
             now,
         )?;
         let now = m.created_at;
-        diesel::update(contacts_t::table.find(contact.id))
-            .set((
-                contacts_t::last_message_id.eq(m.id),
-                contacts_t::last_incoming_message_id.eq(m.id),
-                contacts_t::last_interaction_at.eq(now),
-                contacts_t::last_channel_id.eq(channel.id),
-                // Waiting since the first unanswered message.
-                contacts_t::waiting_since.eq(coalesce(contacts_t::waiting_since, now)),
-            ))
-            .execute(conn)?;
+        let newest = (
+            contacts_t::last_message_id.eq(m.id),
+            contacts_t::last_incoming_message_id.eq(m.id),
+            contacts_t::last_interaction_at.eq(now),
+            contacts_t::last_channel_id.eq(channel.id),
+            // Waiting since the first unanswered message.
+            contacts_t::waiting_since.eq(coalesce(contacts_t::waiting_since, now)),
+        );
+        let contact_row = contacts_t::table.find(contact.id);
+        match &opened {
+            Some(c) => diesel::update(contact_row)
+                .set((conversations::points_at(c), newest))
+                .execute(conn)?,
+            None => diesel::update(contact_row).set(newest).execute(conn)?,
+        };
         diesel::update(
             contact_channels::table
                 .filter(contact_channels::channel_id.eq(channel.id))
