@@ -382,6 +382,10 @@ async fn run_backend(
     if warm.failures > 0 {
         return Err(format!("warm-up failed: {:?}", warm.first_failure));
     }
+    let url = db.url.clone();
+    tokio::task::spawn_blocking(move || bench::db::analyze(&url))
+        .await
+        .map_err(|e| e.to_string())??;
     let existing = config.existing_contacts;
     let client = http.clone();
     let (w, t) = (webhook.clone(), token.clone());
