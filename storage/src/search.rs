@@ -166,6 +166,7 @@ impl TrigramArm {
         TrigramArm { column, query }
     }
 }
+
 impl Expression for MatchingIds {
     type SqlType = Bool;
 }
