@@ -310,7 +310,7 @@ fn store_fast(
             workspace_id: f.contact.workspace_id,
             event_type: "message.created",
             subject: ("contact", Some(f.contact.id)),
-            payload: serde_json::to_string(m).unwrap_or_else(|_| "null".into()),
+            payload: outbox::payload_of(m),
         })
         .collect();
     outbox::append_many(conn, &events, now)?;

@@ -27,8 +27,13 @@ struct NewEvent<'a> {
     event_type: &'a str,
     subject_type: &'a str,
     subject_id: Option<i64>,
-    payload: String,
+    payload: &'a str,
     created_at: NaiveDateTime,
+}
+
+/// An event's payload as stored: its JSON (`null` should it not serialize).
+pub(crate) fn payload_of(payload: &impl Serialize) -> String {
+    serde_json::to_string(payload).unwrap_or_else(|_| "null".into())
 }
 
 /// Appends one event; call it inside the transaction that makes the change.
@@ -40,21 +45,21 @@ pub fn append(
     payload: &impl Serialize,
     now: NaiveDateTime,
 ) -> StorageResult<()> {
-    let payload = serde_json::to_string(payload).unwrap_or_else(|_| "null".into());
+    let payload = payload_of(payload);
     diesel::insert_into(events::table)
         .values(NewEvent {
             workspace_id,
             event_type,
             subject_type: subject.0,
             subject_id: subject.1,
-            payload,
+            payload: &payload,
             created_at: now,
         })
         .execute(conn)?;
     Ok(())
 }
 
-/// An event to append with [`append_many`], its payload already JSON.
+/// An event to append with [`append_many`], its payload already JSON ([`payload_of`]).
 pub struct Append {
     pub workspace_id: i64,
     pub event_type: &'static str,
@@ -74,7 +79,7 @@ pub fn append_many(conn: &mut DbConn, list: &[Append], now: NaiveDateTime) -> St
             event_type: a.event_type,
             subject_type: a.subject.0,
             subject_id: a.subject.1,
-            payload: a.payload.clone(),
+            payload: &a.payload,
             created_at: now,
         })
         .collect();
