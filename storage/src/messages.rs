@@ -114,13 +114,13 @@ pub struct Inbound {
     pub profile: Profile,
 }
 
-#[allow(clippy::too_many_arguments)]
 /// Stores one message, counted on its conversation (if any) by direction. The count comes
 /// first: it locks the conversation before the message takes its id, and the message's time
 /// is read after that lock ([`stamp`]), so concurrent messages of one conversation commit in
 /// id order with times in that order too, and the contact ends up pointing at the newest
 /// (PostgreSQL; SQLite has one writer anyway). Callers use the returned `created_at` for
 /// what they update beside it.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn insert(
     conn: &mut DbConn,
     contact: &Contact,
@@ -383,13 +383,14 @@ fn receive_once(
             id: Some(contact.id),
         };
         // A first message opens a conversation; the contact's update below points at it.
-        let opened = match open {
-            Some(_) => None,
-            None => Some(conversations::open_leaving_contact(
-                conn, &contact, "contact", sender, now,
-            )?),
+        let (conversation_id, opened) = match open {
+            Some(id) => (id, None),
+            None => {
+                let c =
+                    conversations::open_leaving_contact(conn, &contact, "contact", sender, now)?;
+                (c.id, Some(c))
+            }
         };
-        let conversation_id = opened.as_ref().map(|c| c.id).or(open).unwrap_or_default();
         let m = insert(
             conn,
             &contact,
