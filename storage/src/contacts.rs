@@ -67,6 +67,20 @@ pub struct ContactDetail {
     pub open_conversation: Option<crate::conversations::Conversation>,
 }
 
+impl ContactDetail {
+    /// A contact just created, with nothing attached yet.
+    pub(crate) fn bare(contact: Contact) -> Self {
+        ContactDetail {
+            contact,
+            tags: vec![],
+            fields: BTreeMap::new(),
+            assignee_name: None,
+            channels: vec![],
+            open_conversation: None,
+        }
+    }
+}
+
 /// How a route names a contact: `123`, `id:123`, `email:…`, `phone:+…`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ContactRef {
@@ -169,6 +183,46 @@ pub struct ContactChange {
     pub language: Option<Option<String>>,
     pub country: Option<Option<String>>,
     pub profile_pic: Option<Option<String>>,
+}
+
+/// A new contact's row: what [`create_in`] inserts, and the batched ingest for many at once.
+#[derive(Insertable)]
+#[diesel(table_name = contacts, treat_none_as_null = true)]
+pub(crate) struct NewContact {
+    workspace_id: i64,
+    search_name: String,
+    phone_digits: Option<String>,
+    first_name: String,
+    last_name: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    language: Option<String>,
+    country: Option<String>,
+    profile_pic: Option<String>,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+impl NewContact {
+    pub(crate) fn new(workspace_id: i64, change: ContactChange, now: NaiveDateTime) -> Self {
+        let first_name = change.first_name.unwrap_or_default();
+        let last_name = change.last_name.flatten();
+        let phone = change.phone.flatten();
+        NewContact {
+            workspace_id,
+            search_name: search_name(&first_name, last_name.as_deref()),
+            phone_digits: digits(phone.as_deref()),
+            first_name,
+            last_name,
+            email: change.email.flatten(),
+            phone,
+            language: change.language.flatten(),
+            country: change.country.flatten(),
+            profile_pic: change.profile_pic.flatten(),
+            created_at: now,
+            updated_at: now,
+        }
+    }
 }
 
 fn search_name(first: &str, last: Option<&str>) -> String {
@@ -338,24 +392,8 @@ pub(crate) fn create_in(
     actor: ActorRef,
     now: NaiveDateTime,
 ) -> StorageResult<ContactDetail> {
-    let first = change.first_name.unwrap_or_default();
-    let last = change.last_name.flatten();
-    let phone = change.phone.flatten();
     let contact: Contact = diesel::insert_into(contacts::table)
-        .values((
-            contacts::workspace_id.eq(workspace_id),
-            contacts::search_name.eq(search_name(&first, last.as_deref())),
-            contacts::phone_digits.eq(digits(phone.as_deref())),
-            contacts::first_name.eq(&first),
-            contacts::last_name.eq(&last),
-            contacts::email.eq(change.email.flatten()),
-            contacts::phone.eq(&phone),
-            contacts::language.eq(change.language.flatten()),
-            contacts::country.eq(change.country.flatten()),
-            contacts::profile_pic.eq(change.profile_pic.flatten()),
-            contacts::created_at.eq(now),
-            contacts::updated_at.eq(now),
-        ))
+        .values(NewContact::new(workspace_id, change, now))
         // `Contact`'s fields are in the table's column order.
         .returning(contacts::all_columns)
         .get_result(conn)?;
@@ -363,14 +401,7 @@ pub(crate) fn create_in(
     record(conn, &contact, "created", serde_json::json!({}), actor, now)?;
     let detail = if fields.is_empty() && tag_names.is_empty() {
         // Nothing else is attached yet (contacts from inbound messages): no need to ask.
-        ContactDetail {
-            contact,
-            tags: vec![],
-            fields: BTreeMap::new(),
-            assignee_name: None,
-            channels: vec![],
-            open_conversation: None,
-        }
+        ContactDetail::bare(contact)
     } else {
         set_fields(conn, &contact, fields, actor, now)?;
         add_tags_to(conn, &contact, tag_names, actor, now)?;

@@ -2,21 +2,26 @@
 //! with a fixed handful of statements, so a flood of webhooks costs a few round trips per
 //! batch instead of a dozen per message.
 //!
-//! Only the common case takes the batched path: a known sender with an open conversation whose
-//! profile adds nothing, and a message that needs no download. Every other message (a new
-//! contact, the first message of a conversation, an echo, an attachment to fetch) goes through
-//! [`messages::receive`] one by one, together with every other message of the same sender in
-//! the batch, so the two paths never see the same contact. A replay, or anything else that
-//! fails the batched statements, undoes them and sends their messages one by one too.
+//! The common cases take the batched path: a known sender with an open conversation whose
+//! profile adds nothing, and a sender never seen before ([`newcomers`]), each with a message
+//! that needs no download. Every other message (the first message of a later conversation, a
+//! profile that fills gaps, a new sender's second message in the batch, a phone number some
+//! contact already has, an echo, an attachment to fetch) goes through [`messages::receive`] one
+//! by one, together with every other message of the same sender in the batch, so the two paths
+//! never see the same contact. A replay, or anything else that fails the batched statements,
+//! undoes them and sends their messages one by one too.
+
+mod newcomers;
 
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::sql_types::BigInt;
+use diesel::sql_types::{BigInt, Nullable};
 
 use crate::channels::Channel;
 use crate::contacts::Contact;
+use crate::conversations::OPEN;
 use crate::group_commit::{GroupCommit, Reply, Runner};
 use crate::messages::{self, Inbound, Message, INCOMING};
 use crate::schema::{contact_channels, contacts, conversations, messages as messages_t};
@@ -99,10 +104,10 @@ pub fn receive_batch(
         std::iter::repeat_with(|| None).take(items.len()).collect();
     // In a savepoint: on PostgreSQL a failed statement would otherwise spoil the transaction
     // that the one-by-one path still needs. Nothing batched then: every item goes one by one.
-    let fast = write_tx(conn, |conn| plan(conn, items)).unwrap_or_default();
-    if !fast.is_empty() {
+    let plan = write_tx(conn, |conn| plan(conn, items)).unwrap_or_default();
+    if !plan.fast.is_empty() || !plan.newcomers.is_empty() {
         // Its own savepoint: a failure undoes the batched statements only.
-        match write_tx(conn, |conn| store_fast(conn, items, &fast, now)) {
+        match write_tx(conn, |conn| store_fast(conn, items, &plan, now)) {
             Ok(stored) => {
                 for (i, m) in stored {
                     results[i] = Some(Ok(Some(m)));
@@ -125,13 +130,23 @@ pub fn receive_batch(
 struct Fast {
     item: usize,
     contact: Contact,
-    identity_id: i64,
+    /// The sender's identity, to mark its latest message (None: created with the mark).
+    identity_id: Option<i64>,
     conversation_id: i64,
+    /// Whether the batch opened the conversation (the contact then points at it).
+    opened: bool,
+}
+
+/// The items of the batched path: of known senders, and of new ones.
+#[derive(Default)]
+struct Plan {
+    fast: Vec<Fast>,
+    newcomers: Vec<usize>,
 }
 
 /// Which items take the batched path. A sender with any item that cannot, takes the other
 /// path with all its items.
-fn plan(conn: &mut DbConn, items: &[Item]) -> StorageResult<Vec<Fast>> {
+fn plan(conn: &mut DbConn, items: &[Item]) -> StorageResult<Plan> {
     let channel_ids: Vec<i64> = unique(items.iter().map(|i| i.channel.id));
     let external_ids: Vec<&str> = unique(items.iter().map(|i| i.inbound.external_id.as_str()));
     // Every pair of the two lists, of which the batch's pairs are kept.
@@ -150,36 +165,94 @@ fn plan(conn: &mut DbConn, items: &[Item]) -> StorageResult<Vec<Fast>> {
         .map(|(ch, ext, identity, c)| ((ch, ext), (identity, c)))
         .collect();
     let key = |i: &Item| (i.channel.id, i.inbound.external_id.clone());
-    let mut one_by_one: HashSet<(i64, String)> = HashSet::new();
+    let mut per_sender: HashMap<(i64, String), usize> = HashMap::new();
     for item in items {
-        let batched = known.get(&key(item)).is_some_and(|(_, contact)| {
-            let ev = &item.inbound;
-            !ev.echo
-                && !ev.body.needs_fetch()
-                && item.channel.workspace_id == contact.workspace_id
-                && contact.open_conversation_id().is_some()
-                && messages::profile_gaps(contact, &ev.profile).is_none()
-        });
+        *per_sender.entry(key(item)).or_default() += 1;
+    }
+    let mut one_by_one: HashSet<(i64, String)> = HashSet::new();
+    let mut newcomers = vec![];
+    for (i, item) in items.iter().enumerate() {
+        let ev = &item.inbound;
+        let plain = !ev.echo && !ev.body.needs_fetch();
+        let batched = match known.get(&key(item)) {
+            Some((_, contact)) => {
+                plain
+                    && item.channel.workspace_id == contact.workspace_id
+                    && contact.open_conversation_id().is_some()
+                    && messages::profile_gaps(contact, &ev.profile).is_none()
+            }
+            None => {
+                let alone = per_sender[&key(item)] == 1;
+                if plain && alone {
+                    newcomers.push(i);
+                }
+                continue;
+            }
+        };
         if !batched {
             one_by_one.insert(key(item));
         }
     }
+    without_known_phones(conn, items, &mut newcomers)?;
     let mut fast = vec![];
     for (i, item) in items.iter().enumerate() {
         let k = key(item);
         if one_by_one.contains(&k) {
             continue;
         }
-        let (identity_id, contact) = known[&k].clone();
+        let Some((identity_id, contact)) = known.get(&k).cloned() else {
+            continue;
+        };
         let conversation_id = contact.open_conversation_id().unwrap_or_default();
         fast.push(Fast {
             item: i,
             contact,
-            identity_id,
+            identity_id: Some(identity_id),
             conversation_id,
+            opened: false,
         });
     }
-    Ok(fast)
+    Ok(Plan { fast, newcomers })
+}
+
+/// Leaves out the new senders whose id is a phone number that a contact of the workspace
+/// already has, or that a new sender before it in the batch brings: one by one, after the
+/// batch, the identity joins that contact instead of making a second one.
+fn without_known_phones(
+    conn: &mut DbConn,
+    items: &[Item],
+    newcomers: &mut Vec<usize>,
+) -> StorageResult<()> {
+    let by_phone: Vec<&Item> = newcomers
+        .iter()
+        .map(|&i| &items[i])
+        .filter(|i| i.inbound.external_is_phone)
+        .collect();
+    if by_phone.is_empty() {
+        return Ok(());
+    }
+    let workspaces: Vec<i64> = unique(by_phone.iter().map(|i| i.channel.workspace_id));
+    let phones: Vec<&str> = unique(by_phone.iter().map(|i| i.inbound.external_id.as_str()));
+    let mut taken: HashSet<(i64, String)> = contacts::table
+        .filter(contacts::workspace_id.eq_any(&workspaces))
+        .filter(contacts::phone.eq_any(&phones))
+        .select((contacts::workspace_id, contacts::phone.assume_not_null()))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .collect();
+    newcomers.retain(|&i| {
+        let item = &items[i];
+        let Some(Some(phone)) = messages::newcomer(&item.inbound).phone else {
+            return true;
+        };
+        let k = (item.channel.workspace_id, phone);
+        if item.inbound.external_is_phone && taken.contains(&k) {
+            return false;
+        }
+        taken.insert(k);
+        true
+    });
+    Ok(())
 }
 
 fn unique<T: Eq + std::hash::Hash + Copy>(it: impl Iterator<Item = T>) -> Vec<T> {
@@ -213,15 +286,18 @@ struct NewMessage<'a> {
 fn store_fast(
     conn: &mut DbConn,
     items: &[Item],
-    fast: &[Fast],
+    plan: &Plan,
     now: NaiveDateTime,
 ) -> StorageResult<Vec<(usize, Message)>> {
+    let (opened, mut events) = newcomers::create(conn, items, &plan.newcomers, now)?;
+    let fast: Vec<&Fast> = plan.fast.iter().chain(&opened).collect();
+
     // Conversations: one statement per distinct increment (nearly always just +1). Counted
     // before the messages take their ids, which locks the conversations: a message of the
     // same conversation stored concurrently (one by one, on PostgreSQL) commits wholly
     // before or after these, so each contact ends up pointing at its newest message.
     let mut per_conversation: HashMap<i64, i64> = HashMap::new();
-    for f in fast {
+    for f in &fast {
         *per_conversation.entry(f.conversation_id).or_default() += 1;
     }
     let mut by_count: HashMap<i64, Vec<i64>> = HashMap::new();
@@ -274,7 +350,7 @@ fn store_fast(
         .map(|m| ((m.channel_id, m.provider_id.clone()), m))
         .collect();
     let mut stored = Vec::with_capacity(fast.len());
-    for f in fast {
+    for f in &fast {
         let item = &items[f.item];
         let k = (
             Some(item.channel.id),
@@ -287,42 +363,52 @@ fn store_fast(
     }
 
     // Contacts: each points at its newest message of the batch.
-    let mut latest: HashMap<i64, (i64, i64)> = HashMap::new();
+    let mut latest: HashMap<i64, Latest> = HashMap::new();
     for (f, (_, m)) in fast.iter().zip(&stored) {
-        let e = latest
-            .entry(f.contact.id)
-            .or_insert((m.id, items[f.item].channel.id));
-        if m.id >= e.0 {
-            *e = (m.id, items[f.item].channel.id);
+        let newest = Latest {
+            message_id: m.id,
+            channel_id: items[f.item].channel.id,
+            opened: f.opened.then_some(f.conversation_id),
+        };
+        let e = latest.entry(f.contact.id).or_insert(newest);
+        if m.id >= e.message_id {
+            *e = newest;
         }
     }
     update_contacts(conn, &latest, now)?;
 
-    let identity_ids = unique(fast.iter().map(|f| f.identity_id));
-    diesel::update(contact_channels::table.filter(contact_channels::id.eq_any(identity_ids)))
-        .set(contact_channels::last_incoming_at.eq(now))
-        .execute(conn)?;
+    let identity_ids = unique(fast.iter().filter_map(|f| f.identity_id));
+    if !identity_ids.is_empty() {
+        diesel::update(contact_channels::table.filter(contact_channels::id.eq_any(identity_ids)))
+            .set(contact_channels::last_incoming_at.eq(now))
+            .execute(conn)?;
+    }
 
-    let events: Vec<outbox::Append> = fast
-        .iter()
-        .zip(&stored)
-        .map(|(f, (_, m))| outbox::Append {
-            workspace_id: f.contact.workspace_id,
-            event_type: "message.created",
-            subject: ("contact", Some(f.contact.id)),
-            payload: outbox::payload_of(m),
-        })
-        .collect();
+    events.extend(fast.iter().zip(&stored).map(|(f, (_, m))| outbox::Append {
+        workspace_id: f.contact.workspace_id,
+        event_type: "message.created",
+        subject: ("contact", Some(f.contact.id)),
+        payload: outbox::payload_of(m),
+    }));
     outbox::append_many(conn, &events, now)?;
     Ok(stored)
 }
 
-/// `contact id -> (newest message id, its channel)`: the same change as a single incoming
-/// message makes, for many contacts in one statement (`UPDATE … FROM (VALUES …)`, which both
-/// SQLite and PostgreSQL speak; only the placeholders differ).
+/// What a contact's row is to point at after the batch.
+#[derive(Clone, Copy)]
+struct Latest {
+    message_id: i64,
+    channel_id: i64,
+    /// The conversation the batch opened for it, if any.
+    opened: Option<i64>,
+}
+
+/// The same change as a single incoming message makes, for many contacts in one statement
+/// (`UPDATE … FROM (VALUES …)`, which both SQLite and PostgreSQL speak; only the placeholders
+/// differ).
 fn update_contacts(
     conn: &mut DbConn,
-    latest: &HashMap<i64, (i64, i64)>,
+    latest: &HashMap<i64, Latest>,
     now: NaiveDateTime,
 ) -> StorageResult<()> {
     if latest.is_empty() {
@@ -342,12 +428,16 @@ fn update_contacts(
     };
     let values: Vec<String> = latest
         .iter()
-        .map(|_| format!("({}, {}, {})", next(), next(), next()))
+        .map(|_| format!("({}, {}, {}, {})", next(), next(), next(), next()))
         .collect();
+    // A conversation the batch opened becomes the contact's (column 4; NULL: unchanged).
     let sql = format!(
         "UPDATE contacts SET last_message_id = v.column2, last_incoming_message_id = v.column2, \
          last_interaction_at = {now_1}, last_channel_id = v.column3, \
-         waiting_since = COALESCE(waiting_since, {now_2}) \
+         waiting_since = COALESCE(waiting_since, {now_2}), \
+         conversation_id = COALESCE(v.column4, contacts.conversation_id), \
+         conversation_status = CASE WHEN v.column4 IS NULL \
+         THEN contacts.conversation_status ELSE '{OPEN}' END \
          FROM (VALUES {}) AS v WHERE contacts.id = v.column1",
         values.join(", ")
     );
@@ -355,11 +445,12 @@ fn update_contacts(
         .into_boxed::<<DbConn as diesel::Connection>::Backend>()
         .bind::<diesel::sql_types::Timestamp, _>(now)
         .bind::<diesel::sql_types::Timestamp, _>(now);
-    for (contact_id, (message_id, channel_id)) in latest {
+    for (contact_id, l) in latest {
         q = q
             .bind::<BigInt, _>(*contact_id)
-            .bind::<BigInt, _>(*message_id)
-            .bind::<BigInt, _>(*channel_id);
+            .bind::<BigInt, _>(l.message_id)
+            .bind::<BigInt, _>(l.channel_id)
+            .bind::<Nullable<BigInt>, _>(l.opened);
     }
     q.execute(conn)?;
     Ok(())

@@ -204,24 +204,7 @@ fn contact_for(
     let contact = match existing {
         Some(id) => contacts::get(conn, channel.workspace_id, id)?,
         None => {
-            let p = &ev.profile;
-            let change = ContactChange {
-                first_name: Some(
-                    p.first_name
-                        .clone()
-                        .unwrap_or_else(|| ev.external_id.clone()),
-                ),
-                last_name: Some(p.last_name.clone()),
-                email: Some(p.email.clone()),
-                phone: Some(if ev.external_is_phone {
-                    Some(ev.external_id.clone())
-                } else {
-                    p.phone.clone()
-                }),
-                language: Some(p.language.clone()),
-                country: Some(p.country.clone()),
-                profile_pic: Some(p.profile_pic.clone()),
-            };
+            let change = newcomer(ev);
             let actor = ActorRef {
                 kind: "contact",
                 id: None,
@@ -238,6 +221,29 @@ fn contact_for(
         now,
     )?;
     Ok(contact)
+}
+
+/// The contact a message from an unknown sender creates: named by the channel's profile, or
+/// by its id there; a phone identity is also the contact's phone.
+pub(crate) fn newcomer(ev: &Inbound) -> ContactChange {
+    let p = &ev.profile;
+    ContactChange {
+        first_name: Some(
+            p.first_name
+                .clone()
+                .unwrap_or_else(|| ev.external_id.clone()),
+        ),
+        last_name: Some(p.last_name.clone()),
+        email: Some(p.email.clone()),
+        phone: Some(if ev.external_is_phone {
+            Some(ev.external_id.clone())
+        } else {
+            p.phone.clone()
+        }),
+        language: Some(p.language.clone()),
+        country: Some(p.country.clone()),
+        profile_pic: Some(p.profile_pic.clone()),
+    }
 }
 
 /// The time a message is stored at, read once its conversation is locked (its counter
