@@ -60,7 +60,7 @@ impl DbUrl {
     /// `postgres://…`/`postgresql://…`, or `sqlite://PATH`, `sqlite:PATH` or a bare path.
     pub fn parse(url: &str) -> DbUrl {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            DbUrl::Postgres(url.to_string())
+            DbUrl::Postgres(without_tls_on_loopback(url))
         } else if let Some(path) = url.strip_prefix("sqlite://") {
             DbUrl::Sqlite(path.to_string())
         } else if let Some(path) = url.strip_prefix("sqlite:") {
@@ -165,6 +165,32 @@ impl Manager {
             }
         }
     }
+}
+
+/// Adds `sslmode=disable` to a URL of a PostgreSQL on this host (`localhost`, `127.0.0.1`,
+/// `::1`) that names no `sslmode`. libpq's default, `prefer`, would encrypt every query and
+/// row over loopback, which no one else can read, at a cost that showed in profiles on both
+/// ends; it never checks the server's certificate anyway. A URL that names a mode keeps it.
+fn without_tls_on_loopback(raw: &str) -> String {
+    let Ok(mut url) = url::Url::parse(raw) else {
+        return raw.to_string();
+    };
+    let loopback = match url.host() {
+        // `postgres:` is not a scheme the URL standard knows: its hosts stay text.
+        Some(url::Host::Domain(d)) => {
+            d.eq_ignore_ascii_case("localhost")
+                || d.parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback())
+        }
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    if !loopback || url.query_pairs().any(|(k, _)| k == "sslmode") {
+        return raw.to_string();
+    }
+    url.query_pairs_mut().append_pair("sslmode", "disable");
+    url.into()
 }
 
 /// Builds the pool. The SQLite file's folder is created if missing.
@@ -290,6 +316,50 @@ impl DbConn {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn postgres_on_this_host_goes_without_tls_unless_the_url_says() {
+        let pg = |u: &str| match DbUrl::parse(u) {
+            DbUrl::Postgres(u) => u,
+            DbUrl::Sqlite(p) => panic!("{u} read as SQLite {p}"),
+        };
+        for (given, expected) in [
+            (
+                "postgres://postgres@127.0.0.1:5432/app",
+                "postgres://postgres@127.0.0.1:5432/app?sslmode=disable",
+            ),
+            (
+                "postgresql://u:p@localhost/app?application_name=x",
+                "postgresql://u:p@localhost/app?application_name=x&sslmode=disable",
+            ),
+            (
+                "postgres://u@[::1]/app",
+                "postgres://u@[::1]/app?sslmode=disable",
+            ),
+            // The mode named in the URL stays, whichever it is.
+            (
+                "postgres://u@127.0.0.1/app?sslmode=require",
+                "postgres://u@127.0.0.1/app?sslmode=require",
+            ),
+            (
+                "postgres://u@localhost/app?sslmode=prefer",
+                "postgres://u@localhost/app?sslmode=prefer",
+            ),
+            // Another host keeps libpq's default.
+            (
+                "postgres://u@db.example.com/app",
+                "postgres://u@db.example.com/app",
+            ),
+            ("postgres://u@10.0.0.5/app", "postgres://u@10.0.0.5/app"),
+            // A Unix socket has no TLS to drop.
+            (
+                "postgres:///app?host=/var/run/postgresql",
+                "postgres:///app?host=/var/run/postgresql",
+            ),
+        ] {
+            assert_eq!(pg(given), expected, "{given}");
+        }
+    }
 
     #[test]
     fn a_failed_statement_makes_the_next_checkout_ask() {
