@@ -706,28 +706,41 @@ pub fn delete(
 /// Tags, custom values and assignee names of many contacts, in three queries.
 pub fn details(conn: &mut DbConn, list: Vec<Contact>) -> StorageResult<Vec<ContactDetail>> {
     let ids: Vec<i64> = list.iter().map(|c| c.id).collect();
-    let mut tags_of: HashMap<i64, Vec<String>> = HashMap::new();
-    for (contact_id, name) in contact_tags::table
+    // Tags (no key) and field values in one statement; tags keep the order they were added in.
+    let tag_rows = contact_tags::table
         .inner_join(tags::table)
         .filter(contact_tags::contact_id.eq_any(&ids))
-        .order(contact_tags::id.asc())
-        .select((contact_tags::contact_id, tags::name))
-        .load::<(i64, String)>(conn)?
-    {
-        tags_of.entry(contact_id).or_default().push(name);
-    }
-    let mut fields_of: HashMap<i64, BTreeMap<String, String>> = HashMap::new();
-    for (contact_id, key, value) in contact_field_values::table
+        .select((
+            contact_tags::contact_id,
+            contact_tags::id,
+            None::<String>.into_sql::<diesel::sql_types::Nullable<diesel::sql_types::Text>>(),
+            tags::name,
+        ));
+    let field_rows = contact_field_values::table
         .inner_join(contact_fields::table)
         .filter(contact_field_values::contact_id.eq_any(&ids))
         .select((
             contact_field_values::contact_id,
-            contact_fields::field_key,
+            contact_field_values::id,
+            contact_fields::field_key.nullable(),
             contact_field_values::value,
-        ))
-        .load::<(i64, String, String)>(conn)?
-    {
-        fields_of.entry(contact_id).or_default().insert(key, value);
+        ));
+    // UNION ALL is spelled per backend (diesel's multi-backend connection has none).
+    let both = tag_rows.union_all(field_rows);
+    let mut rows: Vec<(i64, i64, Option<String>, String)> = match conn {
+        DbConn::Pg(c) => both.load(c)?,
+        DbConn::Sqlite(c) => both.load(c)?,
+    };
+    rows.sort_unstable_by_key(|(_, id, key, _)| (key.is_some(), *id));
+    let mut tags_of: HashMap<i64, Vec<String>> = HashMap::new();
+    let mut fields_of: HashMap<i64, BTreeMap<String, String>> = HashMap::new();
+    for (contact_id, _, key, value) in rows {
+        match key {
+            None => tags_of.entry(contact_id).or_default().push(value),
+            Some(key) => {
+                fields_of.entry(contact_id).or_default().insert(key, value);
+            }
+        }
     }
     let assignee_ids: Vec<i64> = list.iter().filter_map(|c| c.assignee_id).collect();
     let names: HashMap<i64, String> = if assignee_ids.is_empty() {

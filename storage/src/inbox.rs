@@ -8,8 +8,8 @@ use diesel::prelude::*;
 
 use crate::contacts::{self, AssigneeFilter, ContactDetail, ListFilter, Visibility};
 use crate::conversations::{self, Conversation};
-use crate::messages::{self, Message};
-use crate::schema::{contact_channels, contact_reads, contacts as c, memberships};
+use crate::messages::Message;
+use crate::schema::{contact_channels, contact_reads, contacts as c, memberships, messages as m};
 use crate::{DbConn, StorageResult};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -172,29 +172,34 @@ pub fn list(
         .filter_map(|r| r.conversation_id)
         .collect();
     let message_ids: Vec<i64> = rows.iter().filter_map(|r| r.last_message_id).collect();
-    let contact_ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut conversations: HashMap<i64, Conversation> =
         conversations::many(conn, &conversation_ids)?
             .into_iter()
             .map(|x| (x.id, x))
             .collect();
-    let mut last: HashMap<i64, Message> = messages::many(conn, &message_ids)?
-        .into_iter()
-        .map(|m| (m.id, m))
-        .collect();
-    let read: HashMap<i64, i64> = match user_id {
-        Some(u) => contact_reads::table
-            .filter(contact_reads::user_id.eq(u))
-            .filter(contact_reads::contact_id.eq_any(&contact_ids))
+    // The last messages and the caller's read marks of their threads in one statement. A
+    // thread without messages has nothing unread, so no mark of it is missed.
+    let mut last: HashMap<i64, Message> = HashMap::new();
+    let mut read: HashMap<i64, i64> = HashMap::new();
+    if !message_ids.is_empty() {
+        let marks = contact_reads::table.on(contact_reads::contact_id
+            .eq(m::contact_id)
+            .and(contact_reads::user_id.nullable().eq(user_id)));
+        for (message, mark) in m::table
+            .left_join(marks)
+            .filter(m::id.eq_any(&message_ids))
             .select((
-                contact_reads::contact_id,
-                contact_reads::last_read_message_id,
+                Message::as_select(),
+                contact_reads::last_read_message_id.nullable(),
             ))
-            .load::<(i64, i64)>(conn)?
-            .into_iter()
-            .collect(),
-        None => HashMap::new(),
-    };
+            .load::<(Message, Option<i64>)>(conn)?
+        {
+            if let Some(mark) = mark {
+                read.insert(message.contact_id, mark);
+            }
+            last.insert(message.id, message);
+        }
+    }
     let details = contacts::details(conn, rows)?;
     let out = details
         .into_iter()
