@@ -15,11 +15,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bench::db::{Backend, FreshDb};
-use bench::load::{self, call, get_json, post_webhook, webhook_body};
+use bench::load::{self, call, post_webhook, webhook_body};
 use bench::process::{free_port, Memory, Server};
 use bench::report::{self, kib_to_mb, BackendReport, Report};
 use reqwest::Method;
-use serde_json::{json, Value};
+use serde_json::json;
 
 const JWT_SECRET: &str = "bench-jwt-secret-not-for-production-0123456789";
 const PASSWORD: &str = "a long bench password";
@@ -544,15 +544,7 @@ async fn run_backend(
         let (b, t, p) = (Arc::new(base.clone()), read_token.clone(), path_of.clone());
         let run = load::run(config.read_clients, config.requests_per_view, move |i| {
             let (http, b, t, p) = (client.clone(), b.clone(), t.clone(), p.clone());
-            async move {
-                get_json(&http, &format!("{b}{}", p(i)), &t, |v: &Value| {
-                    match v["items"].as_array() {
-                        Some(items) if !items.is_empty() => Ok(()),
-                        _ => Err("no items".into()),
-                    }
-                })
-                .await
-            }
+            async move { load::get_page(&http, &format!("{b}{}", p(i)), &t).await }
         })
         .await;
         if let Some(f) = &run.first_failure {
