@@ -200,6 +200,7 @@ fn plan(conn: &mut DbConn, items: &[Item]) -> StorageResult<Plan> {
         if one_by_one.contains(&k) {
             continue;
         }
+        // A new sender is in `newcomers`, or left to go one by one.
         let Some((identity_id, contact)) = known.get(&k).cloned() else {
             continue;
         };
