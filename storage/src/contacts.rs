@@ -7,6 +7,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
+use crate::db::per_backend;
 use crate::schema::{
     channels, contact_activity, contact_channels, contact_field_values, contact_fields,
     contact_tags, contacts, memberships, tags, users,
@@ -244,17 +245,50 @@ pub(crate) fn record(
     now: NaiveDateTime,
 ) -> StorageResult<()> {
     diesel::insert_into(contact_activity::table)
-        .values((
-            contact_activity::workspace_id.eq(c.workspace_id),
-            contact_activity::contact_id.eq(c.id),
-            contact_activity::kind.eq(kind),
-            contact_activity::detail.eq(detail.to_string()),
-            contact_activity::actor_type.eq(actor.kind),
-            contact_activity::actor_id.eq(actor.id),
-            contact_activity::created_at.eq(now),
+        .values(NewActivity::new(
+            c.workspace_id,
+            c.id,
+            kind,
+            &detail,
+            actor,
+            now,
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// An activity entry's row: what [`record`] inserts, and the batched ingest for many at once.
+#[derive(Insertable)]
+#[diesel(table_name = contact_activity, treat_none_as_null = true)]
+pub(crate) struct NewActivity<'a> {
+    workspace_id: i64,
+    contact_id: i64,
+    kind: &'a str,
+    detail: String,
+    actor_type: &'a str,
+    actor_id: Option<i64>,
+    created_at: NaiveDateTime,
+}
+
+impl<'a> NewActivity<'a> {
+    pub(crate) fn new(
+        workspace_id: i64,
+        contact_id: i64,
+        kind: &'a str,
+        detail: &serde_json::Value,
+        actor: ActorRef<'a>,
+        now: NaiveDateTime,
+    ) -> Self {
+        NewActivity {
+            workspace_id,
+            contact_id,
+            kind,
+            detail: detail.to_string(),
+            actor_type: actor.kind,
+            actor_id: actor.id,
+            created_at: now,
+        }
+    }
 }
 
 pub(crate) fn get(conn: &mut DbConn, workspace_id: i64, id: i64) -> StorageResult<Contact> {
@@ -703,7 +737,8 @@ pub fn delete(
     })
 }
 
-/// Tags, custom values and assignee names of many contacts, in three queries.
+/// Tags, custom values, assignee names, identities and open conversations of many contacts,
+/// in a fixed handful of queries however many contacts there are.
 pub fn details(conn: &mut DbConn, list: Vec<Contact>) -> StorageResult<Vec<ContactDetail>> {
     let ids: Vec<i64> = list.iter().map(|c| c.id).collect();
     // Tags (no key) and field values in one statement; tags keep the order they were added in.
@@ -725,12 +760,8 @@ pub fn details(conn: &mut DbConn, list: Vec<Contact>) -> StorageResult<Vec<Conta
             contact_fields::field_key.nullable(),
             contact_field_values::value,
         ));
-    // UNION ALL is spelled per backend (diesel's multi-backend connection has none).
     let both = tag_rows.union_all(field_rows);
-    let mut rows: Vec<(i64, i64, Option<String>, String)> = match conn {
-        DbConn::Pg(c) => both.load(c)?,
-        DbConn::Sqlite(c) => both.load(c)?,
-    };
+    let mut rows: Vec<(i64, i64, Option<String>, String)> = per_backend!(conn, |c| both.load(c))?;
     rows.sort_unstable_by_key(|(_, id, key, _)| (key.is_some(), *id));
     let mut tags_of: HashMap<i64, Vec<String>> = HashMap::new();
     let mut fields_of: HashMap<i64, BTreeMap<String, String>> = HashMap::new();

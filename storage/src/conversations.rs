@@ -121,6 +121,43 @@ pub(crate) fn points_at(
     )
 }
 
+/// A conversation's row as it opens: what [`open_leaving_contact`] inserts, and the batched
+/// ingest for many at once.
+#[derive(Insertable)]
+#[diesel(table_name = conversations, treat_none_as_null = true)]
+pub(crate) struct NewConversation<'a> {
+    workspace_id: i64,
+    contact_id: i64,
+    status: &'static str,
+    opened_at: NaiveDateTime,
+    opened_source: &'a str,
+    opened_by: Option<i64>,
+}
+
+impl<'a> NewConversation<'a> {
+    pub(crate) fn new(
+        workspace_id: i64,
+        contact_id: i64,
+        source: &'a str,
+        actor: ActorRef,
+        now: NaiveDateTime,
+    ) -> Self {
+        NewConversation {
+            workspace_id,
+            contact_id,
+            status: OPEN,
+            opened_at: now,
+            opened_source: source,
+            opened_by: user_of(actor),
+        }
+    }
+}
+
+/// The detail of a contact's `conversation_opened` activity entry.
+pub(crate) fn opened_detail(conversation_id: i64, source: &str) -> serde_json::Value {
+    serde_json::json!({"conversation_id": conversation_id, "source": source})
+}
+
 /// [`open_in`] without updating the contact, for a caller that updates it anyway (an inbound
 /// message): one update of the contact instead of two, each of which rewrites its entries in
 /// every index of `contacts`. The caller must set [`points_at`] and the contact's
@@ -133,13 +170,12 @@ pub(crate) fn open_leaving_contact(
     now: NaiveDateTime,
 ) -> StorageResult<Conversation> {
     let c: Conversation = diesel::insert_into(conversations::table)
-        .values((
-            conversations::workspace_id.eq(contact.workspace_id),
-            conversations::contact_id.eq(contact.id),
-            conversations::status.eq(OPEN),
-            conversations::opened_at.eq(now),
-            conversations::opened_source.eq(source),
-            conversations::opened_by.eq(user_of(actor)),
+        .values(NewConversation::new(
+            contact.workspace_id,
+            contact.id,
+            source,
+            actor,
+            now,
         ))
         // `Conversation`'s fields are in the table's column order.
         .returning(conversations::all_columns)
@@ -149,7 +185,7 @@ pub(crate) fn open_leaving_contact(
         conn,
         contact,
         "conversation_opened",
-        serde_json::json!({"conversation_id": id, "source": source}),
+        opened_detail(id, source),
         actor,
         now,
     )?;

@@ -211,6 +211,18 @@ pub fn connect(url: &str, max_size: u32) -> Result<Pool, StorageError> {
         .map_err(|e| StorageError::Setup(e.to_string()))
 }
 
+/// Runs `$body` with `$c` bound to the backend's own connection, the same code for both: for
+/// statements diesel's multi-backend connection cannot spell (multi-row INSERT, UNION).
+macro_rules! per_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::DbConn::Pg($c) => $body,
+            $crate::DbConn::Sqlite($c) => $body,
+        }
+    };
+}
+pub(crate) use per_backend;
+
 /// Runs every pending migration of the connection's backend; returns how many ran.
 pub fn migrate(conn: &mut DbConn) -> Result<usize, StorageError> {
     let applied = match conn {

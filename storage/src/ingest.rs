@@ -22,6 +22,7 @@ use diesel::sql_types::{BigInt, Nullable};
 use crate::channels::Channel;
 use crate::contacts::Contact;
 use crate::conversations::OPEN;
+use crate::db::per_backend;
 use crate::group_commit::{GroupCommit, Reply, Runner};
 use crate::messages::{self, Inbound, Message, INCOMING};
 use crate::schema::{contact_channels, contacts, conversations, messages as messages_t};
@@ -243,10 +244,10 @@ fn without_known_phones(
         .collect();
     newcomers.retain(|&i| {
         let item = &items[i];
-        let Some(Some(phone)) = messages::newcomer(&item.inbound).phone else {
+        let Some(phone) = messages::newcomer_phone(&item.inbound) else {
             return true;
         };
-        let k = (item.channel.workspace_id, phone);
+        let k = (item.channel.workspace_id, phone.to_string());
         if item.inbound.external_is_phone && taken.contains(&k) {
             return false;
         }
@@ -336,15 +337,11 @@ fn store_fast(
             }
         })
         .collect();
-    // A multi-row INSERT is spelled per backend (diesel's multi-backend connection has none).
     let q = diesel::insert_into(messages_t::table)
         .values(&rows)
         // The fields of `Message` are in the table's column order.
         .returning(messages_t::all_columns);
-    let inserted: Vec<Message> = match conn {
-        DbConn::Pg(c) => q.get_results(c)?,
-        DbConn::Sqlite(c) => q.get_results(c)?,
-    };
+    let inserted: Vec<Message> = per_backend!(conn, |c| q.get_results(c))?;
     // RETURNING promises no order: match rows back by (channel, provider id), which is unique.
     let mut by_key: HashMap<(Option<i64>, Option<String>), Message> = inserted
         .into_iter()

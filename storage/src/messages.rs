@@ -235,14 +235,20 @@ pub(crate) fn newcomer(ev: &Inbound) -> ContactChange {
         ),
         last_name: Some(p.last_name.clone()),
         email: Some(p.email.clone()),
-        phone: Some(if ev.external_is_phone {
-            Some(ev.external_id.clone())
-        } else {
-            p.phone.clone()
-        }),
+        phone: Some(newcomer_phone(ev).map(str::to_owned)),
         language: Some(p.language.clone()),
         country: Some(p.country.clone()),
         profile_pic: Some(p.profile_pic.clone()),
+    }
+}
+
+/// The phone of the contact [`newcomer`] makes: the sender's id on a phone channel, otherwise
+/// the profile's.
+pub(crate) fn newcomer_phone(ev: &Inbound) -> Option<&str> {
+    if ev.external_is_phone {
+        Some(&ev.external_id)
+    } else {
+        ev.profile.phone.as_deref()
     }
 }
 

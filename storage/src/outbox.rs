@@ -5,6 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
+use crate::db::per_backend;
 use crate::schema::events;
 use crate::{DbConn, StorageResult};
 
@@ -83,12 +84,8 @@ pub fn append_many(conn: &mut DbConn, list: &[Append], now: NaiveDateTime) -> St
             created_at: now,
         })
         .collect();
-    // A multi-row INSERT is spelled per backend (diesel's multi-backend connection has none).
     let q = diesel::insert_into(events::table).values(&rows);
-    match conn {
-        DbConn::Pg(c) => q.execute(c)?,
-        DbConn::Sqlite(c) => q.execute(c)?,
-    };
+    per_backend!(conn, |c| q.execute(c))?;
     Ok(())
 }
 

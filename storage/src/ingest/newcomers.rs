@@ -12,13 +12,15 @@ use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 
 use super::{Fast, Item};
-use crate::contacts::{Contact, ContactDetail, NewContact};
-use crate::conversations::{Conversation, OPEN};
+use crate::contacts::{ActorRef, Contact, ContactDetail, NewActivity, NewContact};
+use crate::conversations::{opened_detail, Conversation, NewConversation};
+use crate::db::per_backend;
 use crate::messages;
 use crate::schema::{contact_activity, contact_channels, contacts, conversations};
 use crate::{outbox, DbConn, StorageError, StorageResult};
 
-/// How a message's sender opens its first conversation (as [`messages::receive`] says it).
+/// What a contact is as an actor, and the source of a conversation its message opens (as
+/// [`messages::receive`] says them).
 const SOURCE: &str = "contact";
 
 /// Creates each item's contact, identity and open conversation; every item is the only one of
@@ -47,15 +49,11 @@ pub(super) fn create(
             ),
         })
         .collect();
-    // A multi-row INSERT is spelled per backend (diesel's multi-backend connection has none).
     let q = diesel::insert_into(contacts::table)
         .values(&rows)
         // `Contact`'s fields are in the table's column order.
         .returning(contacts::all_columns);
-    let created: Vec<Contact> = match conn {
-        DbConn::Pg(c) => q.get_results(c)?,
-        DbConn::Sqlite(c) => q.get_results(c)?,
-    };
+    let created: Vec<Contact> = per_backend!(conn, |c| q.get_results(c))?;
     let mut contacts_by_id: HashMap<i64, Contact> =
         created.into_iter().map(|c| (c.id, c)).collect();
 
@@ -72,62 +70,54 @@ pub(super) fn create(
         })
         .collect();
     let q = diesel::insert_into(contact_channels::table).values(&identities);
-    match conn {
-        DbConn::Pg(c) => q.execute(c)?,
-        DbConn::Sqlite(c) => q.execute(c)?,
-    };
+    per_backend!(conn, |c| q.execute(c))?;
 
     let opened: Vec<ConversationRow> = newcomers
         .iter()
         .zip(&ids)
         .map(|(&i, ids)| ConversationRow {
             id: ids.conversation,
-            workspace_id: items[i].channel.workspace_id,
-            contact_id: ids.contact,
-            status: OPEN,
-            opened_at: now,
-            opened_source: SOURCE,
-            // Opened by the contact, not a user.
-            opened_by: None,
+            row: NewConversation::new(
+                items[i].channel.workspace_id,
+                ids.contact,
+                SOURCE,
+                sender(ids.contact),
+                now,
+            ),
         })
         .collect();
     let q = diesel::insert_into(conversations::table)
         .values(&opened)
         // `Conversation`'s fields are in the table's column order.
         .returning(conversations::all_columns);
-    let conversations: Vec<Conversation> = match conn {
-        DbConn::Pg(c) => q.get_results(c)?,
-        DbConn::Sqlite(c) => q.get_results(c)?,
-    };
+    let conversations: Vec<Conversation> = per_backend!(conn, |c| q.get_results(c))?;
     let mut conversations_by_id: HashMap<i64, Conversation> =
         conversations.into_iter().map(|c| (c.id, c)).collect();
 
     // The history, as one by one: "created" by the contact, then "conversation_opened".
-    let created_rows = ids.iter().zip(newcomers).map(|(ids, &i)| ActivityRow {
-        workspace_id: items[i].channel.workspace_id,
-        contact_id: ids.contact,
-        kind: "created",
-        detail: "{}".into(),
-        actor_type: SOURCE,
-        actor_id: None,
-        created_at: now,
+    let created_rows = ids.iter().zip(newcomers).map(|(ids, &i)| {
+        let (ws, contact) = (items[i].channel.workspace_id, ids.contact);
+        let actor = ActorRef {
+            kind: SOURCE,
+            id: None,
+        };
+        NewActivity::new(ws, contact, "created", &serde_json::json!({}), actor, now)
     });
-    let opened_rows = ids.iter().zip(newcomers).map(|(ids, &i)| ActivityRow {
-        workspace_id: items[i].channel.workspace_id,
-        contact_id: ids.contact,
-        kind: "conversation_opened",
-        detail: serde_json::json!({"conversation_id": ids.conversation, "source": SOURCE})
-            .to_string(),
-        actor_type: SOURCE,
-        actor_id: Some(ids.contact),
-        created_at: now,
+    let opened_rows = ids.iter().zip(newcomers).map(|(ids, &i)| {
+        let (ws, contact) = (items[i].channel.workspace_id, ids.contact);
+        let detail = opened_detail(ids.conversation, SOURCE);
+        NewActivity::new(
+            ws,
+            contact,
+            "conversation_opened",
+            &detail,
+            sender(contact),
+            now,
+        )
     });
-    let activity: Vec<ActivityRow> = created_rows.chain(opened_rows).collect();
+    let activity: Vec<NewActivity> = created_rows.chain(opened_rows).collect();
     let q = diesel::insert_into(contact_activity::table).values(&activity);
-    match conn {
-        DbConn::Pg(c) => q.execute(c)?,
-        DbConn::Sqlite(c) => q.execute(c)?,
-    };
+    per_backend!(conn, |c| q.execute(c))?;
 
     let mut fast = Vec::with_capacity(newcomers.len());
     let mut contact_events = Vec::with_capacity(newcomers.len());
@@ -163,6 +153,14 @@ pub(super) fn create(
     // Each contact's events in the order one by one gives them: created, then opened.
     contact_events.extend(opened_events);
     Ok((fast, contact_events))
+}
+
+/// Who sends a new contact's first message (and so opens its conversation).
+fn sender(contact_id: i64) -> ActorRef<'static> {
+    ActorRef {
+        kind: SOURCE,
+        id: Some(contact_id),
+    }
 }
 
 /// The ids a new contact and its first conversation get.
@@ -223,25 +221,9 @@ struct IdentityRow<'a> {
 }
 
 #[derive(Insertable)]
-#[diesel(table_name = conversations, treat_none_as_null = true)]
+#[diesel(table_name = conversations)]
 struct ConversationRow {
     id: i64,
-    workspace_id: i64,
-    contact_id: i64,
-    status: &'static str,
-    opened_at: NaiveDateTime,
-    opened_source: &'static str,
-    opened_by: Option<i64>,
-}
-
-#[derive(Insertable)]
-#[diesel(table_name = contact_activity, treat_none_as_null = true)]
-struct ActivityRow {
-    workspace_id: i64,
-    contact_id: i64,
-    kind: &'static str,
-    detail: String,
-    actor_type: &'static str,
-    actor_id: Option<i64>,
-    created_at: NaiveDateTime,
+    #[diesel(embed)]
+    row: NewConversation<'static>,
 }
