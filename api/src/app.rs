@@ -202,6 +202,7 @@ pub async fn start(
     let state = web::Data::new(AppState {
         pool: pool.clone(),
         jwt: Jwt::new(&config.jwt_secret),
+        db_turns: tokio::sync::Semaphore::new(config.db_concurrency),
         secrets: crate::secrets::SecretBox::new(&config.jwt_secret),
         config,
         hub,

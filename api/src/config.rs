@@ -15,6 +15,8 @@ pub struct Config {
     pub public_url: Option<String>,
     /// Connections in the database pool.
     pub db_pool_size: u32,
+    /// Requests whose database work runs at once; the rest wait their turn in order.
+    pub db_concurrency: usize,
     /// Take the client address from `X-Forwarded-For`/`Forwarded` (behind a reverse proxy).
     pub trust_proxy: bool,
     /// How often an idle event stream gets a keep-alive comment.
@@ -60,6 +62,8 @@ impl Config {
         let db_pool_size = env("ISM_DB_POOL_SIZE")
             .and_then(|v| v.parse().ok())
             .unwrap_or(10);
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let db_concurrency = db_concurrency(env("ISM_DB_CONCURRENCY").as_deref(), cores);
         Ok(Config {
             database_url,
             data_dir,
@@ -67,6 +71,7 @@ impl Config {
             allow_private_urls: flag("ISM_ALLOW_PRIVATE_URLS"),
             public_url: env("ISM_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_string()),
             db_pool_size,
+            db_concurrency,
             trust_proxy: flag("ISM_TRUST_PROXY"),
             sse_heartbeat: std::time::Duration::from_secs(
                 env("ISM_SSE_HEARTBEAT_SECONDS")
@@ -94,6 +99,16 @@ impl Config {
 }
 
 /// A random secret kept in a file readable only by its owner, so restarts keep sessions valid.
+/// `ISM_DB_CONCURRENCY`, else one request's database work per core (two at least): more at
+/// once only shares the cores out more finely, so that every request of a burst finishes late;
+/// fewer would let one slow request hold up the rest. Raise it where the database has cores of
+/// its own on another machine.
+fn db_concurrency(raw: Option<&str>, cores: usize) -> usize {
+    raw.and_then(|v| v.trim().parse().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(cores.max(2))
+}
+
 fn load_or_create_secret(path: &Path) -> std::io::Result<Vec<u8>> {
     if let Ok(existing) = std::fs::read_to_string(path) {
         if existing.trim().len() >= 32 {
@@ -111,4 +126,20 @@ fn load_or_create_secret(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::Write;
     options.open(path)?.write_all(secret.as_bytes())?;
     Ok(secret.into_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::db_concurrency;
+
+    #[test]
+    fn database_turns_are_one_per_core_unless_set() {
+        assert_eq!(db_concurrency(None, 8), 8);
+        assert_eq!(db_concurrency(None, 1), 2);
+        assert_eq!(db_concurrency(Some("3"), 8), 3);
+        assert_eq!(db_concurrency(Some(" 5 "), 2), 5);
+        // Nonsense falls back to the default rather than stopping every request.
+        assert_eq!(db_concurrency(Some("0"), 4), 4);
+        assert_eq!(db_concurrency(Some("many"), 4), 4);
+    }
 }

@@ -461,6 +461,7 @@ mod tests {
             allow_private_urls: false,
             public_url: public_url.map(str::to_string),
             db_pool_size: 1,
+            db_concurrency: 1,
             trust_proxy: false,
             sse_heartbeat: std::time::Duration::from_secs(1),
             max_upload_bytes: 1024,

@@ -27,6 +27,8 @@ pub struct AppState {
     pub group_commit: Option<storage::group_commit::GroupCommit>,
     /// The writer that stores concurrent inbound messages in batches.
     pub ingest: storage::ingest::Queue,
+    /// Turns for requests' database work, handed out in arrival order (`db_concurrency`).
+    pub db_turns: tokio::sync::Semaphore,
 }
 
 impl AppState {
@@ -38,14 +40,26 @@ impl AppState {
     {
         let pool = self.pool.clone();
         let hub = self.hub.clone();
-        let result = web::block(move || {
-            let mut conn = pool.get()?;
-            f(&mut conn)
+        let _turn = self
+            .db_turns
+            .acquire()
+            .await
+            .map_err(|_| ApiError::internal("the server is shutting down"))?;
+        let (result, appended) = web::block(move || {
+            storage::outbox::take_appended();
+            let result = pool
+                .get()
+                .map_err(StorageError::from)
+                .and_then(|mut c| f(&mut c));
+            (result, storage::outbox::take_appended())
         })
         .await
         .map_err(ApiError::from)?;
-        // Something may have been appended to the outbox: let this node's tailer look now.
-        hub.poke();
+        if appended {
+            // Let this node's tailer publish the new events now. Reads do not wake it: under a
+            // read load it would otherwise poll the outbox every few milliseconds for nothing.
+            hub.poke();
+        }
         result.map_err(ApiError::from)
     }
 

@@ -1,6 +1,8 @@
 //! The event outbox: every change anyone outside its transaction may care about is appended
 //! here in that same transaction; SSE, webhooks and workflows read it by increasing id.
 
+use std::cell::Cell;
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
@@ -37,6 +39,18 @@ pub(crate) fn payload_of(payload: &impl Serialize) -> String {
     serde_json::to_string(payload).unwrap_or_else(|_| "null".into())
 }
 
+thread_local! {
+    /// Whether this thread appended an event since [`take_appended`] last asked.
+    static APPENDED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Whether the calling thread appended events since it last asked (and forgets it): a caller
+/// that ran database work on this thread tells from it whether a tailer has something to read.
+/// (A rolled-back append counts too; a needless look at the outbox is harmless.)
+pub fn take_appended() -> bool {
+    APPENDED.with(|a| a.replace(false))
+}
+
 /// Appends one event; call it inside the transaction that makes the change.
 pub fn append(
     conn: &mut DbConn,
@@ -57,6 +71,7 @@ pub fn append(
             created_at: now,
         })
         .execute(conn)?;
+    APPENDED.with(|a| a.set(true));
     Ok(())
 }
 
@@ -86,6 +101,7 @@ pub fn append_many(conn: &mut DbConn, list: &[Append], now: NaiveDateTime) -> St
         .collect();
     let q = diesel::insert_into(events::table).values(&rows);
     per_backend!(conn, |c| q.execute(c))?;
+    APPENDED.with(|a| a.set(true));
     Ok(())
 }
 

@@ -78,20 +78,38 @@ impl TestServer {
 
     /// Another server on the same database (another node of the same deployment).
     pub async fn on(db: std::sync::Arc<TestDb>) -> TestServer {
+        Self::configured(db, |_| {}).await
+    }
+
+    /// A server on a fresh database of `backend`, its configuration changed by `tweak`.
+    pub async fn start_with(backend: Backend, tweak: impl FnOnce(&mut api::Config)) -> TestServer {
+        let db = tokio::task::spawn_blocking(move || TestDb::create(backend))
+            .await
+            .unwrap();
+        Self::configured(std::sync::Arc::new(db), tweak).await
+    }
+
+    async fn configured(
+        db: std::sync::Arc<TestDb>,
+        tweak: impl FnOnce(&mut api::Config),
+    ) -> TestServer {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a port");
-        let config = api::Config {
+        let mut config = api::Config {
             database_url: db.url.clone(),
             data_dir: db.data_dir.clone(),
             jwt_secret: JWT_SECRET.as_bytes().to_vec(),
             allow_private_urls: true,
             public_url: Some(format!("http://{}", listener.local_addr().unwrap())),
             db_pool_size: 4,
+            // As on a two-core machine; one scenario narrows it to one.
+            db_concurrency: 2,
             trust_proxy: false,
             sse_heartbeat: Duration::from_secs(1),
             max_upload_bytes: 1024 * 1024,
             job_retry_base: Duration::from_millis(100),
             web_dir: web_client_fixture(&db.data_dir),
         };
+        tweak(&mut config);
         let (tx, rx) = std::sync::mpsc::channel();
         let thread = std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {

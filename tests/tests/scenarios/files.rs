@@ -579,6 +579,7 @@ fn signer(s: &TestServer) -> api::Config {
         allow_private_urls: true,
         public_url: Some(s.base.clone()),
         db_pool_size: 1,
+        db_concurrency: 1,
         trust_proxy: false,
         sse_heartbeat: Duration::from_secs(1),
         max_upload_bytes: LIMIT as u64,

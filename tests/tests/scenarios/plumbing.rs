@@ -627,3 +627,80 @@ scenario!(
         assert!(html.contains("?channel="), "{html}");
     }
 );
+
+scenario!(
+    requests_beyond_the_database_turns_wait_and_are_all_answered,
+    |backend: Backend| async move {
+        // One turn: every request's database work queues behind the one before it.
+        let s = TestServer::start_with(backend, |c| c.db_concurrency = 1).await;
+        let owner = s.signup("Acme", "owner@acme.test").await;
+        let token = owner.access.as_str();
+        let writes = (0..12).map(|i| {
+        let s = &s;
+        async move {
+            let body = json!({"first_name": format!("Queued {i}"), "email": format!("q{i}@acme.test")});
+            s.post("/api/v1/contacts", token, body).await
+        }
+    });
+        let reads = (0..12).map(|_| s.get("/api/v1/inbox", token));
+        let (written, read) = futures_util::future::join(
+            futures_util::future::join_all(writes),
+            futures_util::future::join_all(reads),
+        )
+        .await;
+        for res in &written {
+            assert_eq!(res.status, 201, "{}", res.body);
+        }
+        for res in &read {
+            assert_eq!(res.status, 200, "{}", res.body);
+        }
+        let res = s.get("/api/v1/contacts?limit=100", token).await;
+        assert_eq!(res.status, 200, "{}", res.body);
+        let mut names: Vec<String> = res.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["first_name"].as_str().unwrap().to_string())
+            .collect();
+        names.sort();
+        let mut expected: Vec<String> = (0..12).map(|i| format!("Queued {i}")).collect();
+        expected.sort();
+        assert_eq!(names, expected);
+    }
+);
+
+scenario!(
+    the_outbox_says_which_work_appended_events,
+    |backend: Backend| async move {
+        // The server wakes its event tailer only after database work that appended events; the
+        // flag it reads is per thread, so the whole check runs on one.
+        let s = TestServer::start(backend).await;
+        let owner = s.signup("Acme", "owner@acme.test").await;
+        let url = s.db.url.clone();
+        let ws = owner.workspace_id;
+        tokio::task::spawn_blocking(move || {
+            let pool = storage::connect(&url, 1).unwrap();
+            let mut conn = storage::checkout(&pool).unwrap();
+            storage::outbox::take_appended();
+            let before = storage::outbox::after(&mut conn, 0, 1000).unwrap().len();
+            assert!(!storage::outbox::take_appended(), "a read appends nothing");
+            let now = storage::naive(chrono::Utc::now());
+            storage::outbox::append(&mut conn, ws, "test.ping", ("test", None), &json!({}), now)
+                .unwrap();
+            assert!(storage::outbox::take_appended(), "an append is told");
+            assert!(!storage::outbox::take_appended(), "and told once");
+            let list = [storage::outbox::Append {
+                workspace_id: ws,
+                event_type: "test.pong",
+                subject: ("test", None),
+                payload: "{}".into(),
+            }];
+            storage::outbox::append_many(&mut conn, &list, now).unwrap();
+            assert!(storage::outbox::take_appended(), "appends in bulk are told");
+            let after = storage::outbox::after(&mut conn, 0, 1000).unwrap().len();
+            assert_eq!(after, before + 2);
+        })
+        .await
+        .unwrap();
+    }
+);
