@@ -37,6 +37,8 @@ pub struct Floor {
 pub struct ReadView {
     pub name: String,
     pub path: String,
+    /// Requests answered per second by the closed loop of `clients`.
+    pub per_second: f64,
     pub latency: Summary,
     pub failures: usize,
 }
@@ -229,9 +231,9 @@ pub fn table(r: &Report) -> String {
             line(
                 &mut o,
                 format!(
-                    "{:<22} {:>10}  {}  {} failed",
+                    "{:<22} {:>8.0}/s  {}  {} failed",
                     format!("  {}", v.name),
-                    "",
+                    v.per_second,
                     lat(&v.latency),
                     v.failures
                 ),
