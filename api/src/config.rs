@@ -98,7 +98,6 @@ impl Config {
     }
 }
 
-/// A random secret kept in a file readable only by its owner, so restarts keep sessions valid.
 /// `ISM_DB_CONCURRENCY`, else one request's database work per core (two at least): more at
 /// once only shares the cores out more finely, so that every request of a burst finishes late;
 /// fewer would let one slow request hold up the rest. Raise it where the database has cores of
@@ -109,6 +108,7 @@ fn db_concurrency(raw: Option<&str>, cores: usize) -> usize {
         .unwrap_or(cores.max(2))
 }
 
+/// A random secret kept in a file readable only by its owner, so restarts keep sessions valid.
 fn load_or_create_secret(path: &Path) -> std::io::Result<Vec<u8>> {
     if let Ok(existing) = std::fs::read_to_string(path) {
         if existing.trim().len() >= 32 {
