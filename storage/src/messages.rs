@@ -63,13 +63,6 @@ pub fn get(conn: &mut DbConn, workspace_id: i64, id: i64) -> StorageResult<Messa
         .first(conn)?)
 }
 
-pub fn many(conn: &mut DbConn, ids: &[i64]) -> StorageResult<Vec<Message>> {
-    Ok(messages::table
-        .filter(messages::id.eq_any(ids))
-        .select(Message::as_select())
-        .load(conn)?)
-}
-
 /// The body of a message, whatever its direction.
 #[derive(Debug, Clone, Default)]
 pub struct Body {
