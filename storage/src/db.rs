@@ -49,6 +49,11 @@ const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postg
 /// SQLite waits this long for the single writer before giving up with "database is locked".
 const SQLITE_BUSY_TIMEOUT_MS: u32 = 10_000;
 
+/// SQLite reads the first this many bytes of the database through a memory map: pages come
+/// straight from the OS page cache, one copy shared by every pooled connection, instead of a
+/// `pread` into each connection's own small page cache.
+const SQLITE_MMAP_BYTES: u64 = 1 << 30;
+
 /// Where the data lives, parsed from `DATABASE_URL`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DbUrl {
@@ -151,6 +156,7 @@ impl Manager {
         match &self.url {
             DbUrl::Postgres(url) => PgConnection::establish(url).map(DbConn::Pg),
             DbUrl::Sqlite(path) => {
+                sqlite_stable_plans();
                 let mut conn = SqliteConnection::establish(path)?;
                 conn.batch_execute(&format!(
                     // busy_timeout first: switching a new file to WAL takes a lock that the
@@ -158,13 +164,52 @@ impl Manager {
                     // synchronous = FULL: a commit is on disk before it returns, so nothing
                     // acknowledged is lost to a power cut; group commit shares that sync.
                     "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}; PRAGMA journal_mode = WAL; \
-                     PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
+                     PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
+                     PRAGMA mmap_size = {SQLITE_MMAP_BYTES};"
                 ))
                 .map_err(ConnectionError::CouldntSetupConfiguration)?;
                 Ok(DbConn::Sqlite(conn))
             }
         }
     }
+}
+
+/// Turns on SQLite's query planner stability guarantee (QPSG) for every connection this
+/// process opens. Without it SQLite (3.47 and later) plans `LIMIT ?` for the value bound, so
+/// each new value (diesel binds every LIMIT) throws the cached statement away and prepares it
+/// again: a fifth of a contact search's CPU in `perf`. The guarantee's price is plans that
+/// ignore bound values (a LIKE prefix, a partial index matched through a parameter), which no
+/// query here relies on. There is no PRAGMA for it and diesel does not lend out the raw handle,
+/// so it goes in as an auto-extension, which SQLite runs on each connection it opens.
+fn sqlite_stable_plans() {
+    use libsqlite3_sys as ffi;
+    use std::os::raw::{c_char, c_int};
+
+    unsafe extern "C" fn on_open(
+        db: *mut ffi::sqlite3,
+        _err: *mut *mut c_char,
+        _api: *const ffi::sqlite3_api_routines,
+    ) -> c_int {
+        // SAFETY: SQLite hands over a valid, open connection; the option takes an int and an
+        // optional out-pointer, here null.
+        unsafe {
+            ffi::sqlite3_db_config(
+                db,
+                ffi::SQLITE_DBCONFIG_ENABLE_QPSG,
+                1 as c_int,
+                std::ptr::null_mut::<c_int>(),
+            )
+        }
+    }
+
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: registering a function pointer that lives as long as the process.
+        let rc = unsafe { ffi::sqlite3_auto_extension(Some(on_open)) };
+        if rc != ffi::SQLITE_OK {
+            log::warn!("sqlite: query planner stability not enabled (code {rc})");
+        }
+    });
 }
 
 /// Adds `sslmode=disable` to a URL of a PostgreSQL on this host (`localhost`, `127.0.0.1`,
