@@ -8,7 +8,7 @@
 //!
 //! Other terms of three characters or more go through trigram indexes on `contacts_search`,
 //! kept apart from `contacts` so that the update every message makes to its contact does not
-//! rewrite them: on SQLite an FTS5 table (a phrase query there is a substring match), on
+//! rewrite them: on SQLite an FTS5 table (its candidates then checked with LIKE), on
 //! PostgreSQL a table with pg_trgm indexes that serve the LIKEs. All alternatives form one list
 //! of ids (`id IN (…)`, on PostgreSQL `id = ANY(ARRAY(…))`), each found through its own index;
 //! the database would otherwise walk the contacts in id order and test each against the OR.
@@ -128,9 +128,25 @@ fn like_pattern(s: &str) -> String {
     format!("%{escaped}%")
 }
 
-/// The FTS5 query for `text` within `column` of `contacts_search`.
-fn phrase(column: &str, text: &str) -> String {
-    format!("{column} : \"{}\"", text.replace('"', "\"\""))
+/// The FTS5 query for `text` within `column` of `contacts_search`: every one of a run of
+/// trigrams that covers `text` without overlap (the last may overlap the one before), e.g.
+/// `search_name : ("nad" AND "ia " AND "yoo")`. It finds a superset of the names holding
+/// `text`, which the LIKE beside it narrows; the phrase of all its overlapping trigrams would
+/// find them exactly, but walks twice the trigrams' lists and their positions besides.
+fn trigrams_of(column: &str, text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut starts: Vec<usize> = (0..=chars.len() - TRIGRAM).step_by(TRIGRAM).collect();
+    if starts.last() != Some(&(chars.len() - TRIGRAM)) {
+        starts.push(chars.len() - TRIGRAM);
+    }
+    let grams: Vec<String> = starts
+        .into_iter()
+        .map(|i| {
+            let gram: String = chars[i..i + TRIGRAM].iter().collect();
+            format!("\"{}\"", gram.replace('"', "\"\""))
+        })
+        .collect();
+    format!("{column} : ({})", grams.join(" AND "))
 }
 
 /// `contacts.id IN (…)` (on PostgreSQL `contacts.id = ANY(ARRAY(…))`, computed once and read
@@ -148,22 +164,28 @@ struct MatchingIds {
 }
 
 /// A term found through the trigram index on a column of `contacts_search`: SQLite's FTS5
-/// table (a phrase query there is a substring match), PostgreSQL's table with pg_trgm indexes.
+/// table, PostgreSQL's table with pg_trgm indexes; on both the LIKE decides.
 #[derive(Debug, Clone)]
 struct TrigramArm {
     column: &'static str,
-    /// The FTS5 phrase query on SQLite, the LIKE pattern on PostgreSQL.
-    query: String,
+    /// The FTS5 query on SQLite (see [`trigrams_of`]); unused on PostgreSQL.
+    fts: String,
+    /// The LIKE pattern that decides.
+    pattern: String,
 }
 
 impl TrigramArm {
+    /// `text` has at least [`TRIGRAM`] characters.
     fn of(sqlite: bool, column: &'static str, text: &str) -> Self {
-        let query = if sqlite {
-            phrase(column, text)
-        } else {
-            like_pattern(text)
-        };
-        TrigramArm { column, query }
+        TrigramArm {
+            column,
+            fts: if sqlite {
+                trigrams_of(column, text)
+            } else {
+                String::new()
+            },
+            pattern: like_pattern(text),
+        }
     }
 }
 
@@ -203,15 +225,20 @@ impl QueryFragment<MultiBackend> for MatchingIds {
         for arm in &self.trigram {
             union(&mut out);
             if self.sqlite {
-                out.push_sql("SELECT rowid FROM contacts_search WHERE contacts_search MATCH ");
-                out.push_bind_param::<Text, _>(&arm.query)?;
+                out.push_sql(
+                    "SELECT contacts_search.rowid FROM contacts_search \
+                     JOIN contacts c ON c.id = contacts_search.rowid \
+                     WHERE contacts_search MATCH ",
+                );
+                out.push_bind_param::<Text, _>(&arm.fts)?;
+                out.push_sql(&format!(" AND c.{} LIKE ", arm.column));
             } else {
                 out.push_sql("SELECT contact_id FROM contacts_search WHERE workspace_id = ");
                 out.push_bind_param::<BigInt, _>(&self.workspace_id)?;
                 out.push_sql(&format!(" AND {} LIKE ", arm.column));
-                out.push_bind_param::<Text, _>(&arm.query)?;
-                out.push_sql(" ESCAPE '\\'");
             }
+            out.push_bind_param::<Text, _>(&arm.pattern)?;
+            out.push_sql(" ESCAPE '\\'");
         }
         if let Some(g) = &self.gram {
             union(&mut out);
@@ -302,5 +329,27 @@ impl QueryFragment<MultiBackend> for PhoneGram {
         self.matching_ids(&mut out)?;
         out.push_sql(close);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::trigrams_of;
+
+    #[test]
+    fn trigrams_cover_the_term_without_overlap_but_at_the_end() {
+        assert_eq!(trigrams_of("n", "kim"), r#"n : ("kim")"#);
+        assert_eq!(trigrams_of("n", "minjun"), r#"n : ("min" AND "jun")"#);
+        assert_eq!(
+            trigrams_of("n", "nadia yoo"),
+            r#"n : ("nad" AND "ia " AND "yoo")"#
+        );
+        assert_eq!(trigrams_of("n", "nadia"), r#"n : ("nad" AND "dia")"#);
+    }
+
+    #[test]
+    fn trigrams_count_characters_and_quote_quotes() {
+        assert_eq!(trigrams_of("n", "çağrı"), r#"n : ("çağ" AND "ğrı")"#);
+        assert_eq!(trigrams_of("n", r#"a"b"#), r#"n : ("a""b")"#);
     }
 }

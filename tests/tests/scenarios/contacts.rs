@@ -359,6 +359,36 @@ scenario!(
 );
 
 scenario!(
+    /// A search finds the term as one piece of the name or number: names holding each of its
+    /// trigrams, but apart or out of order, are not found (SQLite looks trigrams up one by one
+    /// and leaves the decision to LIKE).
+    search_matches_the_term_whole_not_its_pieces,
+    |backend: Backend| async move {
+        let s = TestServer::start(backend).await;
+        let owner = s.signup("Acme", "owner@acme.test").await;
+        let t = &owner.access;
+        create(&s, t, json!({"first_name": "Tia", "last_name": "Nadal Yoo"})).await;
+        create(&s, t, json!({"first_name": "Nadia", "last_name": "Yoon"})).await;
+        create(&s, t, json!({"first_name": "Jun", "last_name": "Min", "phone": "+60125234701"})).await;
+        let cases: Vec<(&str, Vec<&str>)> = vec![
+            // "nad", "ia " and "yoo" are all in "tia nadal yoo", not "nadia yoo"
+            ("nadia yoo", vec!["Nadia"]),
+            ("nadal yoo", vec!["Tia"]),
+            ("yoo", vec!["Tia", "Nadia"]),
+            // "jun" and "min" both in "jun min", not "minjun"
+            ("minjun", vec![]),
+            ("jun min", vec!["Jun"]),
+            // five digits: the trigram path; "012" and "234" are in the number, apart
+            ("01234", vec![]),
+            ("52347", vec!["Jun"]),
+        ];
+        for (q, want) in cases {
+            assert_eq!(names(&s, t, &[("search", q)]).await, want, "search={q}");
+        }
+    }
+);
+
+scenario!(
     search_follows_renames_and_deletes,
     |backend: Backend| async move {
         let s = TestServer::start(backend).await;
