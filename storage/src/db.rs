@@ -175,7 +175,7 @@ impl Manager {
 }
 
 /// Turns on SQLite's query planner stability guarantee (QPSG) for every connection this
-/// process opens. Without it SQLite (3.47 and later) plans `LIMIT ?` for the value bound, so
+/// process opens. Without it the bundled SQLite (3.53) plans `LIMIT ?` for the value bound, so
 /// each new value (diesel binds every LIMIT) throws the cached statement away and prepares it
 /// again: a fifth of a contact search's CPU in `perf`. The guarantee's price is plans that
 /// ignore bound values (a LIKE prefix, a partial index matched through a parameter), which no

@@ -128,11 +128,12 @@ fn like_pattern(s: &str) -> String {
     format!("%{escaped}%")
 }
 
-/// The FTS5 query for `text` within `column` of `contacts_search`: every one of a run of
-/// trigrams that covers `text` without overlap (the last may overlap the one before), e.g.
-/// `search_name : ("nad" AND "ia " AND "yoo")`. It finds a superset of the names holding
-/// `text`, which the LIKE beside it narrows; the phrase of all its overlapping trigrams would
-/// find them exactly, but walks twice the trigrams' lists and their positions besides.
+/// The FTS5 query for `text` (at least [`TRIGRAM`] characters) within `column` of
+/// `contacts_search`: every one of a run of trigrams that covers `text` without overlap (the
+/// last may overlap the one before), e.g. `search_name : ("nad" AND "ia " AND "yoo")`. It
+/// finds a superset of the names holding `text`, which the LIKE beside it narrows; the phrase
+/// of all its overlapping trigrams would find them exactly, but walks twice the trigrams'
+/// lists and their positions besides.
 fn trigrams_of(column: &str, text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut starts: Vec<usize> = (0..=chars.len() - TRIGRAM).step_by(TRIGRAM).collect();
